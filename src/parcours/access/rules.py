@@ -1,0 +1,119 @@
+"""Object rules: who may see and do what on a case or a person. Deny by default.
+
+Each rule takes an :class:`~parcours.access.actor.Actor` and the object, and answers True only
+when a clause below grants it. Views call them after fetching through ``access.shortcuts``.
+"""
+
+from parcours.access.groups import ALL_GROUPS, COORDINATION_GROUPS, ROLE_GROUP_CAP
+from parcours.accounts.enums import OrganisationKind, Role
+
+CASE_EDITOR_ROLES = {Role.CASEWORKER, Role.MANAGER}
+CASE_OPENER_ROLES = {Role.CASEWORKER, Role.MANAGER}
+
+
+def _is_member(actor) -> bool:
+    return actor is not None and actor.membership is not None
+
+
+def is_referent(actor, case) -> bool:
+    """The actor's organisation holds the case."""
+    return _is_member(actor) and case.referent_org_id == actor.organisation_id
+
+
+def active_participation(actor, case):
+    if not _is_member(actor):
+        return None
+    return case.participants.filter(organisation_id=actor.organisation_id, active=True).first()
+
+
+def coordinates(actor, case) -> bool:
+    """A coordinator of the case's territory (national: everywhere)."""
+    if not _is_member(actor) or actor.role != Role.COORDINATOR:
+        return False
+    org = actor.organisation
+    if org.kind == OrganisationKind.NATIONAL_COORDINATOR:
+        return True
+    return (
+        org.kind == OrganisationKind.TERRITORIAL_COORDINATOR
+        and case.referent_org.departement == org.departement
+    )
+
+
+def can_view_case(actor, case) -> bool:
+    """Referent organisation, active participants and the territory's coordinators; not
+    statisticians (they see aggregates only)."""
+    if not _is_member(actor) or actor.role == Role.STATISTICIAN:
+        return False
+    return (
+        is_referent(actor, case)
+        or active_participation(actor, case) is not None
+        or coordinates(actor, case)
+    )
+
+
+def groups_for(actor, case) -> frozenset[str]:
+    """The field groups of the person the actor sees through this case.
+
+    Referent: every group. Participant: the groups shared with its organisation. Coordinator: the
+    coordination groups. Always capped by the actor's role (``ROLE_GROUP_CAP``).
+    """
+    if not can_view_case(actor, case):
+        return frozenset()
+    granted: set[str] = set()
+    if is_referent(actor, case):
+        granted |= ALL_GROUPS
+    participation = active_participation(actor, case)
+    if participation is not None:
+        granted |= set(participation.groups)
+    if coordinates(actor, case):
+        granted |= COORDINATION_GROUPS
+    return frozenset(granted) & ROLE_GROUP_CAP.get(actor.role, frozenset())
+
+
+def groups_for_person(actor, person) -> frozenset[str]:
+    """Union of the groups the actor sees through each case of the person it may see."""
+    from parcours.access.scopes import visible_cases
+
+    groups: set[str] = set()
+    for case in visible_cases(actor, person.cases.select_related("referent_org")):
+        groups |= groups_for(actor, case)
+    return frozenset(groups)
+
+
+def can_open_case(actor) -> bool:
+    """Caseworkers and managers of any organisation except coordinators and facilities may open
+    a case; their organisation becomes referent."""
+    return (
+        _is_member(actor)
+        and actor.role in CASE_OPENER_ROLES
+        and actor.organisation.kind
+        not in {
+            OrganisationKind.NATIONAL_COORDINATOR,
+            OrganisationKind.TERRITORIAL_COORDINATOR,
+            OrganisationKind.SHELTER_FACILITY,
+        }
+    )
+
+
+def can_edit_case(actor, case) -> bool:
+    """Change status, add or remove participants: caseworkers and managers of the referent."""
+    return is_referent(actor, case) and actor.role in CASE_EDITOR_ROLES
+
+
+def can_log_contact(actor, case) -> bool:
+    """Referent caseworkers and managers, and caseworkers of participants that see the social
+    group (a shelter or a partner association that met the person)."""
+    if can_edit_case(actor, case):
+        return True
+    return (
+        actor is not None
+        and actor.role in CASE_EDITOR_ROLES | {Role.FACILITY_STAFF}
+        and "social" in groups_for(actor, case)
+    )
+
+
+def can_view_access_history(actor, person) -> bool:
+    """The referent organisation of one of the person's cases sees who accessed the file."""
+    if not _is_member(actor) or actor.role not in CASE_EDITOR_ROLES:
+        return False
+    return person.cases.filter(referent_org_id=actor.organisation_id).exists()

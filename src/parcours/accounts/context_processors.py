@@ -1,0 +1,2 @@
+def active_organisation(request):
+    return {"actor": getattr(request, "actor", None)}

@@ -1,0 +1,91 @@
+"""Organisations, the people who work in them, and their memberships."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from parcours.accounts.enums import COORDINATOR_KINDS, OrganisationKind, Role
+from parcours.core.geography import departement_name
+
+
+class Organisation(models.Model):
+    """An organisation that takes part in the mechanism; ``departement`` is empty when national."""
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
+    departement = models.CharField(_("département"), max_length=3, blank=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    public_contact = models.CharField(_("public contact"), max_length=200, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "departement"], name="organisation_unique_name"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=OrganisationKind.NATIONAL_COORDINATOR) | ~Q(departement=""),
+                name="organisation_departement_required",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.kind in COORDINATOR_KINDS
+
+    @property
+    def departement_label(self) -> str:
+        return departement_name(self.departement) if self.departement else _("National")
+
+
+class User(AbstractUser):
+    """A professional who signs in. Victims never have accounts."""
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def active_memberships(self):
+        return (
+            self.memberships.filter(active=True, organisation__active=True)
+            .select_related("organisation")
+            .order_by("organisation__name", "role")
+        )
+
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Membership(models.Model):
+    """A user's role in one organisation. Ending it (``active=False``) revokes access at once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"],
+                condition=Q(active=True),
+                name="membership_unique_active",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.organisation} ({self.get_role_display()})"

@@ -1,0 +1,22 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    VIEW_CASE = "case.view", _("viewed the case")
+    VIEW_PERSON = "person.view", _("viewed the person")
+    VIEW_HISTORY = "person.history", _("viewed the access history")
+    LIST_CASES = "case.list", _("listed cases")
+    SEARCH = "person.search", _("searched by name or phone")
+    CREATE_CASE = "case.create", _("opened a case")
+    CHANGE_STATUS = "case.status", _("changed the status")
+    ADD_PARTICIPANT = "case.participant_add", _("added a participant")
+    END_PARTICIPANT = "case.participant_end", _("removed a participant")
+    LOG_CONTACT = "case.contact", _("logged a contact")
+    ADD_NOTE = "case.note", _("added a note")
+    UPDATE_PERSON = "person.update", _("updated the person")
+    SIGN_IN = "auth.sign_in", _("signed in")
+    SIGN_OUT = "auth.sign_out", _("signed out")
+    SIGN_IN_FAILED = "auth.sign_in_failed", _("failed to sign in")
+    DEMO_LOAD = "system.demo", _("loaded demo data")
+    KEY_ROTATION = "system.keys", _("re-encrypted data with the current key")

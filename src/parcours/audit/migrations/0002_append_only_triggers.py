@@ -1,0 +1,20 @@
+"""Database triggers that refuse UPDATE and DELETE on the journal (see audit/triggers.py)."""
+
+from django.db import migrations
+
+
+def forwards(apps, schema_editor):
+    from parcours.audit import triggers
+
+    triggers.install(schema_editor.connection)
+
+
+def backwards(apps, schema_editor):
+    from parcours.audit import triggers
+
+    triggers.remove(schema_editor.connection)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("audit", "0001_initial")]
+    operations = [migrations.RunPython(forwards, backwards)]

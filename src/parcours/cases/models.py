@@ -1,0 +1,218 @@
+"""The pathway: a case per person and episode, its participants, timeline and contact log."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from parcours.access.groups import FieldGroup
+from parcours.cases.enums import (
+    CaseStatus,
+    ContactChannel,
+    EventKind,
+    LegalBasis,
+    ParticipantRole,
+    SharingBasis,
+)
+from parcours.core.fields import EncryptedTextField
+from parcours.core.refs import new_reference
+
+
+def new_case_ref() -> str:
+    return new_reference("C")
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, actor):
+        """The cases ``actor`` may see; the only way pages and exports list cases."""
+        from parcours.access.scopes import visible_cases
+
+        return visible_cases(actor, self)
+
+
+class Case(models.Model):
+    """One person's pathway for one episode, held by a referent organisation.
+
+    The status moves only through ``parcours.cases.lifecycle`` (which writes the transition log);
+    ``version`` guards against two people editing the same case from stale pages.
+    """
+
+    ref = models.CharField(max_length=12, unique=True, default=new_case_ref, editable=False)
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="cases")
+    episode = models.PositiveSmallIntegerField(default=1)
+    referent_org = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="referent_cases"
+    )
+    referent_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referent_cases",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN
+    )
+    opened_at = models.DateTimeField(_("opened"))
+    closed_at = models.DateTimeField(null=True, blank=True)
+    last_contact_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    intake_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "episode"], name="case_unique_episode"),
+            models.CheckConstraint(
+                condition=(Q(status=CaseStatus.CLOSED) & Q(closed_at__isnull=False))
+                | (~Q(status=CaseStatus.CLOSED) & Q(closed_at__isnull=True)),
+                name="case_closed_at_matches_status",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=CaseStatus.values), name="case_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.ref
+
+
+class Participant(models.Model):
+    """An organisation taking part in a case, the groups it sees, and on which basis.
+
+    A participant sees a group only if it is in ``groups`` *and* its member's role allows it
+    (``parcours.access.groups.ROLE_GROUP_CAP``). Consent needs its date; a legal basis names the
+    text. Ending a participation (``active=False``) removes access from the next request on.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="participants")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="participations"
+    )
+    role = models.CharField(_("role in the case"), max_length=24, choices=ParticipantRole.choices)
+    groups = models.JSONField(_("shared groups"), default=list)
+    basis = models.CharField(_("basis"), max_length=8, choices=SharingBasis.choices)
+    consent_date = models.DateField(_("consent given on"), null=True, blank=True)
+    legal_basis = models.CharField(
+        _("legal basis"), max_length=32, choices=LegalBasis.choices, blank=True
+    )
+    active = models.BooleanField(default=True)
+    added_at = models.DateTimeField()
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "organisation"],
+                condition=Q(active=True),
+                name="participant_unique_active",
+            ),
+            models.CheckConstraint(
+                condition=(Q(basis=SharingBasis.CONSENT) & Q(consent_date__isnull=False))
+                | (Q(basis=SharingBasis.LEGAL) & ~Q(legal_basis="")),
+                name="participant_basis_complete",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} in {self.case}"
+
+    def group_labels(self) -> list[str]:
+        labels = dict(FieldGroup.choices)
+        return [str(labels[group]) for group in self.groups if group in labels]
+
+
+class Transition(models.Model):
+    """The log of a case's status changes: who moved it, from what, to what, and why."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=16, choices=CaseStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=CaseStatus.choices)
+    at = models.DateTimeField()
+    by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    by_org = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    reason = EncryptedTextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_status or '∅'} → {self.to_status}"
+
+
+class Event(models.Model):
+    """A typed entry of the case timeline. Its text belongs to one field group."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=24, choices=EventKind.choices)
+    group = models.CharField(max_length=16, choices=FieldGroup.choices, default=FieldGroup.SOCIAL)
+    at = models.DateTimeField()
+    by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    by_org = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    summary = EncryptedTextField(blank=True, default="")
+    data = models.JSONField(default=dict, blank=True)  # codes only, never personal data
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.kind} {self.at:%Y-%m-%d}"
+
+    def describe(self) -> str:
+        """The event in the reader's language (built from codes, not stored text)."""
+        if self.kind == EventKind.STATUS and self.data:
+            labels = dict(CaseStatus.choices)
+            return (
+                f"{labels.get(self.data.get('from'), '')} → {labels.get(self.data.get('to'), '')}"
+            )
+        if self.kind == EventKind.CONTACT and self.data:
+            return str(dict(ContactChannel.choices).get(self.data.get("channel"), ""))
+        if self.kind in (EventKind.PARTICIPANT_ADDED, EventKind.PARTICIPANT_ENDED) and self.data:
+            return self.data.get("organisation", "")
+        return ""
+
+
+class Contact(models.Model):
+    """One attempt to reach the person, successful or not (the contact log)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="contacts")
+    at = models.DateTimeField(_("when"))
+    channel = models.CharField(_("how"), max_length=16, choices=ContactChannel.choices)
+    by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    by_org = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    note = EncryptedTextField(_("note"), blank=True, default="")
+    request_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.channel} {self.at:%Y-%m-%d}"
+
+    @property
+    def reached(self) -> bool:
+        return self.channel != ContactChannel.NO_ANSWER

@@ -1,0 +1,272 @@
+"""Fictional demo data: organisations in five départements, an account per role, and the
+scenarios S1, S2 and S3 of SCENARIOS.md at the stage the code supports.
+
+Every name, place and story here is invented. Loading is idempotent: organisations and users are
+found by name, and each scenario case by a fixed intake token, so running it twice changes
+nothing.
+"""
+
+import datetime
+import uuid
+
+from django.db import transaction
+from django.utils import timezone
+
+from parcours.access.actor import actor_for
+from parcours.access.groups import FieldGroup as G
+from parcours.accounts.enums import OrganisationKind as K
+from parcours.accounts.enums import Role as R
+from parcours.accounts.models import Membership, Organisation, User
+from parcours.audit.enums import Action
+from parcours.audit.journal import record
+from parcours.cases import lifecycle, services
+from parcours.cases.enums import (
+    CaseStatus,
+    ContactChannel,
+    LegalBasis,
+    ParticipantRole,
+    SharingBasis,
+)
+from parcours.cases.models import Case
+
+DEMO_PASSWORD = "demo-Parcours-2026!"  # noqa: S105  (fictional demo accounts only)
+NAMESPACE = uuid.UUID("6f1c2d0e-3a5b-4c7d-9e8f-0a1b2c3d4e5f")
+
+ORGANISATIONS = [
+    # (key, name, kind, département, city)
+    ("asso33", "Association Horizon Solidarité", K.ASSOCIATION, "33", "Bordeaux"),
+    ("siao33", "SIAO 115 de Gironde (démo)", K.SIAO, "33", "Bordeaux"),
+    ("ase33", "Aide sociale à l'enfance — Gironde (démo)", K.CHILD_WELFARE, "33", "Bordeaux"),
+    ("ccas33", "CCAS de Bordeaux (démo)", K.CCAS, "33", "Bordeaux"),
+    ("ml33", "Mission locale Bordeaux Rive Droite (démo)", K.MISSION_LOCALE, "33", "Bordeaux"),
+    ("cpam33", "CPAM de la Gironde (démo)", K.HEALTH_INSURANCE, "33", "Bordeaux"),
+    ("police33", "Commissariat de Bordeaux — groupe TEH (démo)", K.POLICE, "33", "Bordeaux"),
+    (
+        "coord33",
+        "Coordination territoriale TEH Gironde (démo)",
+        K.TERRITORIAL_COORDINATOR,
+        "33",
+        "Bordeaux",
+    ),
+    ("asso06", "Association Le Phare des Collines", K.ASSOCIATION, "06", "Grasse"),
+    ("siao06", "SIAO 115 des Alpes-Maritimes (démo)", K.SIAO, "06", "Nice"),
+    ("gend06", "Brigade de gendarmerie de Grasse (démo)", K.GENDARMERIE, "06", "Grasse"),
+    ("pref06", "Préfecture des Alpes-Maritimes — séjour (démo)", K.PREFECTURE, "06", "Nice"),
+    ("asso75", "Association Maraude Aurore Nord", K.ASSOCIATION, "75", "Paris"),
+    ("ase75", "Aide sociale à l'enfance — Paris (démo)", K.CHILD_WELFARE, "75", "Paris"),
+    ("police75", "Brigade de protection des mineurs (démo)", K.POLICE, "75", "Paris"),
+    ("asso69", "Association Relais Confluence", K.ASSOCIATION, "69", "Lyon"),
+    ("chrs69", "CHRS Les Tilleuls (démo)", K.SHELTER_FACILITY, "69", "Lyon"),
+    ("siao69", "SIAO 115 du Rhône (démo)", K.SIAO, "69", "Lyon"),
+    ("chrs35", "Centre d'hébergement La Boussole (démo)", K.SHELTER_FACILITY, "35", "Rennes"),
+    ("it47", "Inspection du travail — Lot-et-Garonne (démo)", K.LABOUR_INSPECTORATE, "47", "Agen"),
+    ("national", "Coordination nationale Parcours (démo)", K.NATIONAL_COORDINATOR, "", "Paris"),
+]
+
+ACCOUNTS = [
+    # (username, first name, last name, organisation key, role)
+    ("camille.asso33", "Camille", "Roux", "asso33", R.CASEWORKER),
+    ("nadia.asso33", "Nadia", "Benali", "asso33", R.MANAGER),
+    ("yanis.siao33", "Yanis", "Morel", "siao33", R.CASEWORKER),
+    ("claire.ase33", "Claire", "Fabre", "ase33", R.CASEWORKER),
+    ("hugo.ccas33", "Hugo", "Lemaire", "ccas33", R.CASEWORKER),
+    ("ines.ml33", "Inès", "Garnier", "ml33", R.CASEWORKER),
+    ("paul.cpam33", "Paul", "Chevalier", "cpam33", R.CASEWORKER),
+    ("marc.police33", "Marc", "Perrin", "police33", R.INVESTIGATOR),
+    ("sophie.coord33", "Sophie", "Marchand", "coord33", R.COORDINATOR),
+    ("lea.asso06", "Léa", "Fontaine", "asso06", R.CASEWORKER),
+    ("omar.siao06", "Omar", "Haddad", "siao06", R.CASEWORKER),
+    ("julien.gend06", "Julien", "Bertrand", "gend06", R.INVESTIGATOR),
+    ("anne.pref06", "Anne", "Mercier", "pref06", R.CASEWORKER),
+    ("lucas.asso75", "Lucas", "Girard", "asso75", R.CASEWORKER),
+    ("emma.ase75", "Emma", "Lopez", "ase75", R.CASEWORKER),
+    ("thomas.police75", "Thomas", "Muller", "police75", R.INVESTIGATOR),
+    ("sarah.asso69", "Sarah", "Nguyen", "asso69", R.CASEWORKER),
+    ("karim.chrs69", "Karim", "Blanc", "chrs69", R.FACILITY_STAFF),
+    ("jeanne.chrs35", "Jeanne", "Colin", "chrs35", R.FACILITY_STAFF),
+    ("eric.it47", "Éric", "Dupuis", "it47", R.INVESTIGATOR),
+    ("alice.national", "Alice", "Renaud", "national", R.COORDINATOR),
+    ("victor.national", "Victor", "Simon", "national", R.STATISTICIAN),
+]
+
+
+def _birth(years: int, months: int, today: datetime.date) -> dict:
+    month = today.month - months
+    year = today.year - years
+    while month < 1:
+        month += 12
+        year -= 1
+    return {"year": year, "month": month, "day": min(today.day, 28), "approximate": False}
+
+
+@transaction.atomic
+def load() -> dict:
+    """Create what is missing; return the organisations by key."""
+    orgs = {}
+    for key, name, kind, dep, city in ORGANISATIONS:
+        orgs[key], _ = Organisation.objects.get_or_create(
+            name=name,
+            departement=dep,
+            defaults={"kind": kind, "city": city, "public_contact": f"contact@{key}.demo.invalid"},
+        )
+    for username, first, last, org_key, role in ACCOUNTS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"first_name": first, "last_name": last, "email": f"{username}@demo.invalid"},
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        Membership.objects.get_or_create(
+            user=user, organisation=orgs[org_key], role=role, active=True
+        )
+    # A coordinator who also works for an association: shows the organisation switch.
+    sophie = User.objects.get(username="sophie.coord33")
+    Membership.objects.get_or_create(
+        user=sophie, organisation=orgs["asso33"], role=R.MANAGER, active=True
+    )
+    _scenarios(orgs)
+    return orgs
+
+
+def _token(name: str) -> uuid.UUID:
+    return uuid.uuid5(NAMESPACE, name)
+
+
+def _scenarios(orgs) -> None:
+    today = timezone.localdate()
+    now = timezone.now()
+    if Case.objects.filter(intake_token=_token("S1")).exists():
+        return
+    record(None, Action.DEMO_LOAD)
+
+    # S1 — a young adult refused everywhere (Bordeaux).
+    camille = actor_for(User.objects.get(username="camille.asso33"))
+    s1 = services.open_case(
+        camille,
+        {
+            "given_names": "Adam",
+            "family_name": "Keita",
+            "aliases": ["Adama"],
+            "birth_date": _birth(18, 2, today),
+            "sex": "M",
+            "nationalities": ["Mali"],
+            "languages": ["bambara", "français"],
+            "phone": "06 00 00 01 01",
+            "location_now": "Dort chez le chef du réseau qui l'a recruté (quartier de la gare).",
+            "safety_notes": "Hébergement contrôlé par l'exploitant : danger critique.",
+            "social_notes": "Refus de l'ASE (contrat jeune majeur) ; appels au 115 sans place.",
+        },
+        intake_token=_token("S1"),
+        first_contact="Venu à la permanence de l'association, orienté par un autre jeune.",
+        opened_at=now - datetime.timedelta(days=21),
+    )
+    services.add_participant(
+        camille,
+        s1,
+        organisation=orgs["ccas33"],
+        role=ParticipantRole.INSERTION,
+        groups=[G.IDENTITY, G.SOCIAL],
+        basis=SharingBasis.CONSENT,
+        consent_date=today - datetime.timedelta(days=20),
+    )
+    services.add_participant(
+        camille,
+        s1,
+        organisation=orgs["siao33"],
+        role=ParticipantRole.SHELTER,
+        groups=[G.IDENTITY, G.SOCIAL],
+        basis=SharingBasis.CONSENT,
+        consent_date=today - datetime.timedelta(days=20),
+    )
+    for days, channel, note in [
+        (20, ContactChannel.MET, "Entretien à la permanence."),
+        (14, ContactChannel.PHONE, "Toujours sans place au 115."),
+        (6, ContactChannel.NO_ANSWER, ""),
+    ]:
+        services.log_contact(
+            camille, s1, channel=channel, note=note, at=now - datetime.timedelta(days=days)
+        )
+
+    # S2 — escaping domestic slavery in a medium-sized town (Grasse).
+    lea = actor_for(User.objects.get(username="lea.asso06"))
+    s2 = services.open_case(
+        lea,
+        {
+            "given_names": "Salma",
+            "family_name": "Benhaddou",
+            "birth_date": {"year": today.year - 27, "month": 3, "day": 14, "approximate": False},
+            "sex": "F",
+            "nationalities": ["Maroc"],
+            "languages": ["arabe", "français"],
+            "phone": "07 00 00 02 02",
+            "location_now": "Mise à l'abri provisoire chez une bénévole.",
+            "safety_notes": "Zones de danger : Grasse, Alpes-Maritimes, et le Rhône où vit la "
+            "famille des exploitants.",
+            "justice_notes": "Audition possible par la gendarmerie sous deux jours.",
+            "social_notes": "Servitude domestique pendant quatre ans ; sans papiers ni ressources.",
+        },
+        intake_token=_token("S2"),
+        first_contact="Accueillie à l'association après avoir quitté la famille.",
+        opened_at=now - datetime.timedelta(days=2),
+    )
+    services.add_participant(
+        lea,
+        s2,
+        organisation=orgs["gend06"],
+        role=ParticipantRole.INVESTIGATION,
+        groups=[G.IDENTITY, G.JUSTICE],
+        basis=SharingBasis.CONSENT,
+        consent_date=today - datetime.timedelta(days=1),
+    )
+    services.log_contact(
+        lea,
+        s2,
+        channel=ContactChannel.MET,
+        at=now - datetime.timedelta(days=1),
+        note="Préparation de l'audition.",
+    )
+
+    # S3 — a girl of 16 (Paris), shared under child-protection law, not adult consent.
+    lucas = actor_for(User.objects.get(username="lucas.asso75"))
+    s3 = services.open_case(
+        lucas,
+        {
+            "given_names": "Joy",
+            "family_name": "Okafor",
+            "birth_date": {
+                "year": today.year - 16,
+                "month": None,
+                "day": None,
+                "approximate": True,
+            },
+            "sex": "F",
+            "nationalities": ["Nigeria"],
+            "languages": ["anglais", "pidgin"],
+            "location_now": "Mise à l'abri en urgence par l'équipe de maraude.",
+            "safety_notes": "Réseau actif à Paris et à Lyon.",
+            "social_notes": "Mineure, exploitée pour la prostitution.",
+        },
+        intake_token=_token("S3"),
+        first_contact="Rencontrée par l'équipe de maraude.",
+        opened_at=now - datetime.timedelta(days=1),
+    )
+    services.add_participant(
+        lucas,
+        s3,
+        organisation=orgs["ase75"],
+        role=ParticipantRole.CHILD_PROTECTION,
+        groups=[G.IDENTITY, G.LOCATION, G.SAFETY, G.SOCIAL, G.HEALTH],
+        basis=SharingBasis.LEGAL,
+        legal_basis=LegalBasis.CHILD_PROTECTION,
+    )
+    services.add_participant(
+        lucas,
+        s3,
+        organisation=orgs["police75"],
+        role=ParticipantRole.INVESTIGATION,
+        groups=[G.IDENTITY, G.JUSTICE, G.SAFETY],
+        basis=SharingBasis.LEGAL,
+        legal_basis=LegalBasis.CHILD_PROTECTION,
+    )
+    lifecycle.move(s3, CaseStatus.IN_SAFETY, lucas, reason="Mise à l'abri par l'ASE.")

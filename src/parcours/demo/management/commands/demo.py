@@ -1,0 +1,39 @@
+"""`parcours demo`: migrate, load the fictional demo data, print the accounts, and serve."""
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from parcours.accounts.models import Membership
+from parcours.demo import data
+
+
+class Command(BaseCommand):
+    help = "Set up and run the demo (fictional data, SQLite under ./var/)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help="Load the data and stop.")
+        parser.add_argument("--bind", default="127.0.0.1:8000")
+
+    def handle(self, *args, **options):
+        if settings.MODE != "demo":
+            raise CommandError("The demo runs only with PARCOURS_MODE=demo, never on real data.")
+        call_command("migrate", interactive=False, verbosity=0)
+        data.load()
+        self.print_accounts()
+        if not options["no_serve"]:
+            self.stdout.write(f"\nParcours demo on http://{options['bind']}/  (Ctrl-C to stop)\n")
+            call_command("serve", bind=options["bind"], workers=2)
+
+    def print_accounts(self):
+        self.stdout.write("\nDemo accounts (fictional), password for all: " + data.DEMO_PASSWORD)
+        rows = (
+            Membership.objects.filter(active=True)
+            .select_related("user", "organisation")
+            .order_by("organisation__departement", "organisation__name", "user__username")
+        )
+        for m in rows:
+            self.stdout.write(
+                f"  {m.user.username:<18} {m.get_role_display():<16} "
+                f"{m.organisation.get_kind_display():<26} {m.organisation.name}"
+            )

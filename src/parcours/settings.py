@@ -1,0 +1,239 @@
+"""Parcours settings: one module, read from the environment, failing fast on bad values.
+
+Three modes, chosen by ``PARCOURS_MODE``:
+
+- ``production`` (the default): every secret comes from the environment; DEBUG, demo data and
+  generated keys are refused.
+- ``demo``: a local SQLite database and key files under ``./var/`` (created with 0600
+  permissions), fictional data only. Used by ``make demo``.
+- ``test``: used by the test suite (``tests/settings.py`` sets it).
+
+See docs/operations.md for every variable.
+"""
+
+import os
+import warnings
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONCE
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from parcours.core import envconfig
+from parcours.core.keyconfig import load_key_material
+
+BASE_DIR = Path(__file__).resolve().parent
+MODE = envconfig.choice("PARCOURS_MODE", ("production", "demo", "test"), default="production")
+DATA_DIR = Path(os.environ.get("PARCOURS_DATA_DIR", Path.cwd() / "var")).resolve()
+
+DEBUG = envconfig.boolean("PARCOURS_DEBUG", default=False)
+
+if MODE == "production":
+    if DEBUG:
+        raise ImproperlyConfigured(
+            "PARCOURS_DEBUG must be off in production (PARCOURS_MODE=production)."
+        )
+    if envconfig.boolean("PARCOURS_DEMO", default=False):
+        raise ImproperlyConfigured(
+            "Demo mode cannot run with production settings: unset PARCOURS_DEMO or set "
+            "PARCOURS_MODE=demo on a machine that holds no real data."
+        )
+    SECRET_KEY = envconfig.secret("PARCOURS_SECRET_KEY", required=True, min_length=50)
+elif MODE == "demo":
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATA_DIR.chmod(0o700)  # the database and the key files are for the owner only
+    SECRET_KEY = envconfig.secret("PARCOURS_SECRET_KEY", required=False) or envconfig.local_secret(
+        DATA_DIR / "secret_key"
+    )
+else:
+    SECRET_KEY = "test-only-secret-key-not-for-any-real-deployment-0123456789abcdef"  # noqa: S105
+
+FIELD_KEYS = load_key_material(MODE, DATA_DIR)
+
+ALLOWED_HOSTS = envconfig.csv(
+    "PARCOURS_ALLOWED_HOSTS",
+    default="" if MODE == "production" else "127.0.0.1,localhost,testserver",
+)
+if MODE == "production" and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("Set PARCOURS_ALLOWED_HOSTS (comma-separated host names).")
+CSRF_TRUSTED_ORIGINS = envconfig.csv("PARCOURS_CSRF_TRUSTED_ORIGINS", default="")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "widget_tweaks",
+    "dsfr",
+    "csp",
+    "parcours.core",
+    "parcours.accounts",
+    "parcours.audit",
+    "parcours.people",
+    "parcours.cases",
+    "parcours.access",
+    "parcours.www",
+    "parcours.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "parcours.accounts.middleware.ActiveOrganisationMiddleware",
+    "parcours.core.middleware.NoStoreMiddleware",
+]
+
+ROOT_URLCONF = "parcours.urls"
+WSGI_APPLICATION = "parcours.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+                "parcours.accounts.context_processors.active_organisation",
+            ],
+            "string_if_invalid": "" if MODE != "test" else "INVALID[%s]",
+        },
+    },
+]
+FORM_RENDERER = "dsfr.forms.DsfrDjangoTemplates"
+DSFR_MARK_OPTIONAL_FIELDS = True  # mark optional fields, as the DSFR now recommends
+warnings.filterwarnings("ignore", message="Transitional Django setting DSFR_MARK_OPTIONAL_FIELDS")
+
+_default_db = "sqlite:///" + str(DATA_DIR / "parcours.sqlite3")
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or _default_db,
+        conn_max_age=envconfig.integer("PARCOURS_DB_CONN_MAX_AGE", default=0),
+    )
+}
+DATABASES["default"]["ATOMIC_REQUESTS"] = True  # one transaction per request
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Writers queue for the lock instead of failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "my_cases"
+LOGOUT_REDIRECT_URL = "login"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if MODE == "test":
+    # Fast hashing in tests only; the browser tests still sign in through the real form.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", _("French")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Europe/Paris"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if MODE == "production"
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = MODE != "production"
+
+# Sessions and cookies (issue 3 adds idle timeout and sign-out everywhere).
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = envconfig.integer("PARCOURS_SESSION_AGE", default=8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# Headers
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if MODE == "production":
+    SECURE_SSL_REDIRECT = envconfig.boolean("PARCOURS_SSL_REDIRECT", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 63072000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+
+EMAIL_BACKEND = (
+    "django.core.mail.backends.console.EmailBackend"
+    if MODE != "production"
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"parcours": {"level": "INFO"}},
+}
+
+# Domain settings.
+PARCOURS_REQUIRE_REASON_FOR_HISTORY = True

@@ -1,0 +1,60 @@
+"""Sign-in, sign-out, choice of the active organisation, and the health probe."""
+
+from django import forms
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import LoginView
+from django.db import connection
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from dsfr.forms import DsfrBaseForm
+
+from parcours.accounts.middleware import SESSION_KEY
+
+
+class SignInForm(DsfrBaseForm, AuthenticationForm):
+    """Django's sign-in form with the DSFR look; same answer for unknown user and bad password."""
+
+
+class SignInView(LoginView):
+    template_name = "www/auth/sign_in.html"
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+
+@require_POST
+def sign_out(request):
+    logout(request)
+    return redirect("login")
+
+
+class SwitchForm(forms.Form):
+    membership = forms.IntegerField()
+    next = forms.CharField(required=False)
+
+
+@require_POST
+def switch_organisation(request):
+    """Act for another of one's organisations (only an active membership of one's own)."""
+    form = SwitchForm(request.POST)
+    actor = request.actor
+    if form.is_valid() and actor is not None:
+        wanted = form.cleaned_data["membership"]
+        if any(m.pk == wanted for m in actor.memberships):
+            request.session[SESSION_KEY] = wanted
+        target = form.cleaned_data["next"] or reverse("my_cases")
+        if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            return HttpResponseRedirect(target)
+    return redirect("my_cases")
+
+
+@login_not_required
+def health(request):
+    """For load balancers: answers 'ok' when the database answers. Says nothing else."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")

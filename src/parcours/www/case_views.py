@@ -1,0 +1,242 @@
+"""Case journey pages: my cases, intake, the case page and its actions. Thin: rules and writes
+live in parcours.access and parcours.cases."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from parcours.access import rules
+from parcours.access.groups import FieldGroup
+from parcours.access.scopes import visible_cases
+from parcours.access.shortcuts import get_case_or_404
+from parcours.audit.enums import Action
+from parcours.audit.journal import record
+from parcours.cases import lifecycle, services
+from parcours.cases.models import Participant
+from parcours.core.errors import DomainError, NotAllowed
+from parcours.core.refs import is_valid_reference
+from parcours.people.search import matching_person_ids
+from parcours.www.forms import (
+    CaseFilterForm,
+    ContactForm,
+    IntakeForm,
+    NoteForm,
+    ParticipantForm,
+    StatusForm,
+)
+
+PAGE_SIZE = 25
+
+
+def home(request):
+    return redirect("my_cases")
+
+
+def case_list(request):
+    """Cases visible to the active organisation, filtered; an exact-name search is journaled."""
+    actor = request.actor
+    form = CaseFilterForm(request.GET or None)
+    cases = visible_cases(actor).select_related("referent_org", "person").order_by("-opened_at")
+    query = ""
+    if form.is_valid():
+        data = form.cleaned_data
+        query = data["q"].strip()
+        if data["status"]:
+            cases = cases.filter(status=data["status"])
+        if data["referent"] == "mine" and actor.organisation is not None:
+            cases = cases.filter(referent_org=actor.organisation)
+        if query:
+            upper = query.upper()
+            if is_valid_reference("C", upper):
+                cases = cases.filter(ref=upper)
+            elif is_valid_reference("P", upper):
+                cases = cases.filter(person__ref=upper)
+            else:
+                cases = cases.filter(person_id__in=matching_person_ids(query))
+                record(actor, Action.SEARCH)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "query": query, "can_open": rules.can_open_case(actor)}
+    template = "www/cases/_results.html" if request.htmx else "www/cases/list.html"
+    return render(request, template, context)
+
+
+def case_open(request):
+    """The intake form: creates the person and the case, with the organisation as referent."""
+    actor = request.actor
+    if not rules.can_open_case(actor):
+        raise Http404
+    form = IntakeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.open_case(
+                actor,
+                form.person_data(),
+                intake_token=form.cleaned_data["intake_token"],
+                first_contact=form.cleaned_data["first_contact"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Case %(ref)s opened.") % {"ref": case.ref})
+            return redirect("case_detail", ref=case.ref)
+    return render(request, "www/cases/open.html", {"form": form})
+
+
+def _case_context(request, case, **forms):
+    actor = request.actor
+    groups = rules.groups_for(actor, case)
+    editable = rules.can_edit_case(actor, case)
+    can_contact = rules.can_log_contact(actor, case)
+    context = {
+        "case": case,
+        "person": case.person,
+        "groups": groups,
+        "show_identity": FieldGroup.IDENTITY in groups,
+        "editable": editable,
+        "can_contact": can_contact,
+        "events": [e for e in case.events.select_related("by_org") if e.group in groups],
+        "contacts": case.contacts.select_related("by_org")[:50]
+        if FieldGroup.SOCIAL in groups
+        else [],
+        "participants": case.participants.filter(active=True).select_related("organisation"),
+        "transitions": case.transitions.select_related("by_org"),
+        "status_form": forms.get("status_form")
+        or (
+            StatusForm(initial={"version": case.version}, allowed=lifecycle.allowed_targets(case))
+            if editable
+            else None
+        ),
+        "contact_form": forms.get("contact_form") or (ContactForm() if can_contact else None),
+        "note_form": forms.get("note_form") or (NoteForm(groups=groups) if can_contact else None),
+    }
+    return context
+
+
+def case_detail(request, ref):
+    """The case page: summary, timeline, participants and contact log, within the actor's groups."""
+    case = get_case_or_404(request.actor, ref)
+    context = _case_context(request, case)
+    record(request.actor, Action.VIEW_CASE, case, groups=context["groups"], related=case.person)
+    return render(request, "www/cases/detail.html", context)
+
+
+def _rerender(request, case, status=400, **forms):
+    context = _case_context(request, case, **forms)
+    return render(request, "www/cases/detail.html", context, status=status)
+
+
+@require_POST
+def case_status(request, ref):
+    case = get_case_or_404(request.actor, ref)
+    form = StatusForm(request.POST, allowed=lifecycle.allowed_targets(case))
+    if not rules.can_edit_case(request.actor, case):
+        raise Http404
+    if form.is_valid():
+        try:
+            lifecycle.move(
+                case,
+                form.cleaned_data["status"],
+                request.actor,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Status changed."))
+            return redirect("case_detail", ref=case.ref)
+    return _rerender(request, case, status_form=form)
+
+
+@require_POST
+def case_contact(request, ref):
+    case = get_case_or_404(request.actor, ref)
+    if not rules.can_log_contact(request.actor, case):
+        raise Http404
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        try:
+            services.log_contact(
+                request.actor,
+                case,
+                channel=form.cleaned_data["channel"],
+                at=form.cleaned_data["at"],
+                note=form.cleaned_data["note"],
+                request_token=form.cleaned_data["request_token"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Contact logged."))
+            return redirect("case_detail", ref=case.ref)
+    return _rerender(request, case, contact_form=form)
+
+
+@require_POST
+def case_note(request, ref):
+    case = get_case_or_404(request.actor, ref)
+    if not rules.can_log_contact(request.actor, case):
+        raise Http404
+    groups = rules.groups_for(request.actor, case)
+    form = NoteForm(request.POST, groups=groups)
+    if form.is_valid():
+        try:
+            services.add_note(
+                request.actor,
+                case,
+                text=form.cleaned_data["text"],
+                group=form.cleaned_data["group"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Note added."))
+            return redirect("case_detail", ref=case.ref)
+    return _rerender(request, case, note_form=form)
+
+
+def case_participant_add(request, ref):
+    case = get_case_or_404(request.actor, ref)
+    if not rules.can_edit_case(request.actor, case):
+        raise Http404
+    form = ParticipantForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_participant(
+                request.actor,
+                case,
+                organisation=data["organisation"],
+                role=data["role"],
+                groups=data["groups"],
+                basis=data["basis"],
+                consent_date=data.get("consent_date"),
+                legal_basis=data.get("legal_basis") or "",
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Participant added."))
+            return redirect("case_detail", ref=case.ref)
+    return render(request, "www/cases/participant_add.html", {"case": case, "form": form})
+
+
+@require_POST
+def case_participant_end(request, ref, pk):
+    case = get_case_or_404(request.actor, ref)
+    if not rules.can_edit_case(request.actor, case):
+        raise Http404
+    participant = Participant.objects.filter(case=case, pk=pk, active=True).first()
+    if participant is None:
+        raise Http404
+    try:
+        with transaction.atomic():
+            services.end_participant(request.actor, participant)
+    except NotAllowed:
+        raise Http404 from None
+    messages.success(request, _("Participant removed: it no longer sees this case."))
+    return redirect("case_detail", ref=case.ref)

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from parcours.www import auth_views, case_views, directory_views, person_views
+
+urlpatterns = [
+    path("", case_views.home, name="home"),
+    path("sante/", auth_views.health, name="health"),
+    path("connexion/", auth_views.SignInView.as_view(), name="login"),
+    path("deconnexion/", auth_views.sign_out, name="logout"),
+    path("organisation/", auth_views.switch_organisation, name="switch_organisation"),
+    path("dossiers/", case_views.case_list, name="my_cases"),
+    path("dossiers/nouveau/", case_views.case_open, name="case_open"),
+    path("dossiers/<str:ref>/", case_views.case_detail, name="case_detail"),
+    path("dossiers/<str:ref>/statut/", case_views.case_status, name="case_status"),
+    path("dossiers/<str:ref>/contacts/", case_views.case_contact, name="case_contact"),
+    path("dossiers/<str:ref>/notes/", case_views.case_note, name="case_note"),
+    path(
+        "dossiers/<str:ref>/participants/",
+        case_views.case_participant_add,
+        name="case_participant_add",
+    ),
+    path(
+        "dossiers/<str:ref>/participants/<int:pk>/retrait/",
+        case_views.case_participant_end,
+        name="case_participant_end",
+    ),
+    path("personnes/<str:ref>/", person_views.person_detail, name="person_detail"),
+    path("annuaire/", directory_views.directory, name="directory"),
+]

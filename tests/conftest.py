@@ -1,0 +1,110 @@
+"""Shared fixtures: the personas every permission test uses.
+
+- ``referent``: caseworker of the association that holds the case (Gironde);
+- ``participant``: investigator of a police unit taking part with identity + justice;
+- ``outsider``: caseworker of an association elsewhere (Rhône) with nothing to do with the case;
+- ``coordinator``: coordinator of the national coordination;
+- anonymous: the plain ``client``.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+
+from parcours.access.actor import Actor, actor_for
+from parcours.accounts.enums import OrganisationKind, Role
+from parcours.cases import services
+from parcours.cases.enums import ParticipantRole, SharingBasis
+from tests.factories import MembershipFactory, OrganisationFactory
+
+
+@dataclass
+class Persona:
+    name: str
+    user: object
+    actor: Actor
+
+
+def make_persona(
+    name, *, kind=OrganisationKind.ASSOCIATION, role=Role.CASEWORKER, dep="33", organisation=None
+):
+    organisation = organisation or OrganisationFactory(
+        kind=kind, departement="" if kind == OrganisationKind.NATIONAL_COORDINATOR else dep
+    )
+    membership = MembershipFactory(organisation=organisation, role=role, user__username=name)
+    return Persona(name, membership.user, actor_for(membership.user))
+
+
+@pytest.fixture
+def referent(db):
+    return make_persona("referent", dep="33")
+
+
+@pytest.fixture
+def participant(db):
+    return make_persona("participant", kind=OrganisationKind.POLICE, role=Role.INVESTIGATOR)
+
+
+@pytest.fixture
+def outsider(db):
+    return make_persona("outsider", dep="69")
+
+
+@pytest.fixture
+def coordinator(db):
+    return make_persona(
+        "coordinator", kind=OrganisationKind.NATIONAL_COORDINATOR, role=Role.COORDINATOR
+    )
+
+
+PERSON = {
+    "family_name": "Fictif",
+    "given_names": "Amadou",
+    "aliases": ["Amad"],
+    "birth_date": {"year": 2007, "month": 9, "day": 12, "approximate": False},
+    "sex": "M",
+    "nationalities": ["Guinée"],
+    "languages": ["soussou"],
+    "phone": "06 12 34 56 78",
+    "location_now": "Foyer Les Acacias, chambre 12",
+    "safety_notes": "Exploitant connaît son ancien hébergement",
+    "health_notes": "Suivi médical en cours",
+    "justice_notes": "Plainte déposée",
+    "immigration_notes": "Récépissé demandé",
+    "social_notes": "Sans ressources",
+}
+
+
+@pytest.fixture
+def case(referent, participant):
+    """A case held by ``referent``'s association; ``participant`` sees identity and justice."""
+    case = services.open_case(referent.actor, dict(PERSON), first_contact="Venu à la permanence")
+    services.add_participant(
+        referent.actor,
+        case,
+        organisation=participant.actor.organisation,
+        role=ParticipantRole.INVESTIGATION,
+        groups=["identity", "justice"],
+        basis=SharingBasis.CONSENT,
+        consent_date=case.opened_at.date(),
+    )
+    case.refresh_from_db()
+    return case
+
+
+@pytest.fixture
+def journal_flushable(transactional_db):
+    """For transactional tests (live server): lift the journal's triggers before the database is
+    flushed at teardown, since a flush deletes rows the triggers protect. Tests of the triggers
+    reinstall them first (``parcours.audit.triggers.install``)."""
+    from django.db import connection
+
+    from parcours.audit import triggers
+
+    yield
+    triggers.remove(connection)
+
+
+def sign_in(client, persona):
+    client.force_login(persona.user)
+    return client

@@ -1,0 +1,104 @@
+"""End-to-end checks on a real demo database file, built by the `parcours` command itself."""
+
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from parcours.core.keyconfig import new_key_text
+
+SRC = str(Path(__file__).resolve().parents[2] / "src")
+
+
+def run(args, data_dir, **extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PARCOURS_", "DJANGO_"))}
+    env.pop("DATABASE_URL", None)  # always the SQLite file of the demo
+    env.update({"PARCOURS_MODE": "demo", "PARCOURS_DATA_DIR": str(data_dir), "PYTHONPATH": SRC})
+    env.update(extra)
+    return subprocess.run(
+        [sys.executable, "-m", "parcours.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("demo")
+    result = run(["demo", "--no-serve"], data_dir)
+    assert result.returncode == 0, result.stderr
+    return data_dir
+
+
+def test_names_are_not_in_plaintext_in_the_database_file(demo_dir):
+    raw = (demo_dir / "parcours.sqlite3").read_bytes()
+    for secret in [
+        "Keita",
+        "Adam",
+        "Benhaddou",
+        "Salma",
+        "Okafor",
+        "Adama",
+        "0600000101",
+        "06 00 00 01 01",
+        "chef du réseau",
+        "Plainte",
+    ]:
+        assert secret.encode() not in raw, secret
+        assert secret.encode("utf-16-le") not in raw, secret
+    # ... while what may be in clear is there: the test would catch an empty file.
+    assert "Association Horizon Solidarité".encode() in raw
+
+
+def test_demo_twice_neither_fails_nor_duplicates(demo_dir):
+    def counts():
+        with sqlite3.connect(demo_dir / "parcours.sqlite3") as db:
+            return [
+                db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]  # noqa: S608
+                for t in (
+                    "cases_case",
+                    "people_person",
+                    "accounts_user",
+                    "accounts_organisation",
+                    "cases_contact",
+                )
+            ]
+
+    before = counts()
+    result = run(["demo", "--no-serve"], demo_dir)
+    assert result.returncode == 0, result.stderr
+    assert counts() == before
+    assert "camille.asso33" in result.stdout
+
+
+def test_demo_database_journal_verifies(demo_dir):
+    result = run(["audit", "verify"], demo_dir)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"journal intact: \d+ entries", result.stdout)
+
+
+def test_server_refuses_to_start_with_a_wrong_key(demo_dir):
+    wrong = {"PARCOURS_FIELD_KEYS": "demo1:" + new_key_text()}
+    result = run(["serve", "--bind", "127.0.0.1:0"], demo_dir, **wrong)
+    assert result.returncode != 0
+    assert "not the key this database was written with" in result.stderr
+
+
+def test_demo_refuses_production_mode(tmp_path):
+    result = run(
+        ["demo", "--no-serve"],
+        tmp_path,
+        PARCOURS_MODE="production",
+        PARCOURS_SECRET_KEY="s" * 64,
+        PARCOURS_ALLOWED_HOSTS="x.test",
+        PARCOURS_FIELD_KEYS="k1:" + new_key_text(),
+        PARCOURS_BLIND_INDEX_KEY=new_key_text(),
+    )
+    assert result.returncode != 0
+    assert "PARCOURS_MODE=demo" in result.stderr

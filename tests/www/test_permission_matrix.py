@@ -1,0 +1,169 @@
+"""The permission matrix: every route, every persona, the answer each must get.
+
+A new route without an entry here fails ``test_every_route_is_in_the_matrix``. Outsiders get 404
+on every case and person URL, so nobody learns that a file exists.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import sign_in
+
+LOGIN = "login-redirect"
+PERSONAS = ["anonymous", "referent", "participant", "outsider", "coordinator"]
+
+
+def _everyone(status, anonymous=LOGIN):
+    return {"anonymous": anonymous, **{p: status for p in PERSONAS[1:]}}
+
+
+# route name -> (method, kwargs kind, expected answer per persona)
+MATRIX = {
+    "home": ("get", None, _everyone(302)),
+    "health": ("get", None, _everyone(200, anonymous=200)),
+    "login": ("get", None, {**_everyone(302), "anonymous": 200}),
+    "logout": ("post", None, _everyone(302, anonymous=302)),
+    "set_language": ("post", None, _everyone(302, anonymous=302)),
+    "switch_organisation": ("post", None, _everyone(302)),
+    "my_cases": ("get", None, _everyone(200)),
+    "case_open": (
+        "get",
+        None,
+        {
+            "anonymous": LOGIN,
+            "referent": 200,
+            "participant": 404,
+            "outsider": 200,
+            "coordinator": 404,
+        },
+    ),
+    "directory": ("get", None, _everyone(200)),
+    "case_detail": (
+        "get",
+        "case",
+        {
+            "anonymous": LOGIN,
+            "referent": 200,
+            "participant": 200,
+            "outsider": 404,
+            "coordinator": 200,
+        },
+    ),
+    "case_status": (
+        "post",
+        "case",
+        {
+            "anonymous": LOGIN,
+            "referent": 400,
+            "participant": 404,
+            "outsider": 404,
+            "coordinator": 404,
+        },
+    ),
+    "case_contact": (
+        "post",
+        "case",
+        {
+            "anonymous": LOGIN,
+            "referent": 400,
+            "participant": 404,
+            "outsider": 404,
+            "coordinator": 404,
+        },
+    ),
+    "case_note": (
+        "post",
+        "case",
+        {
+            "anonymous": LOGIN,
+            "referent": 400,
+            "participant": 404,
+            "outsider": 404,
+            "coordinator": 404,
+        },
+    ),
+    "case_participant_add": (
+        "get",
+        "case",
+        {
+            "anonymous": LOGIN,
+            "referent": 200,
+            "participant": 404,
+            "outsider": 404,
+            "coordinator": 404,
+        },
+    ),
+    "case_participant_end": (
+        "post",
+        "participant",
+        {
+            "anonymous": LOGIN,
+            "referent": 302,
+            "participant": 404,
+            "outsider": 404,
+            "coordinator": 404,
+        },
+    ),
+    "person_detail": (
+        "get",
+        "person",
+        {
+            "anonymous": LOGIN,
+            "referent": 200,
+            "participant": 200,
+            "outsider": 404,
+            "coordinator": 200,
+        },
+    ),
+}
+
+
+def _route_names(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _route_names(pattern.url_patterns)
+        elif isinstance(pattern, URLPattern):
+            yield pattern.name or f"<unnamed {pattern.pattern}>"
+
+
+def test_every_route_is_in_the_matrix():
+    routes = set(_route_names(get_resolver().url_patterns))
+    assert routes - set(MATRIX) == set(), "add the new routes to the permission matrix"
+    assert set(MATRIX) - routes == set(), "the matrix names routes that no longer exist"
+
+
+def _url(name, kind, case):
+    if kind == "case":
+        return reverse(name, kwargs={"ref": case.ref})
+    if kind == "person":
+        return reverse(name, kwargs={"ref": case.person.ref})
+    if kind == "participant":
+        participant = case.participants.get(active=True)
+        return reverse(name, kwargs={"ref": case.ref, "pk": participant.pk})
+    return reverse(name)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("route", sorted(MATRIX))
+def test_matrix(route, persona, client, case, request):
+    method, kind, expected = MATRIX[route]
+    if persona != "anonymous":
+        sign_in(client, request.getfixturevalue(persona))
+    url = _url(route, kind, case)
+    response = getattr(client, method)(url)
+    wanted = expected[persona]
+    if wanted == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    else:
+        assert response.status_code == wanted, f"{persona} {method.upper()} {url}"
+
+
+@pytest.mark.parametrize("kind", ["case", "person"])
+def test_outsider_gets_404_for_unknown_and_existing_alike(kind, client, case, outsider):
+    """Same answer for a file that exists and one that does not: no hint either way."""
+    sign_in(client, outsider)
+    existing = _url("case_detail" if kind == "case" else "person_detail", kind, case)
+    fake = existing.replace(case.ref if kind == "case" else case.person.ref, "C-0000-00")
+    assert client.get(existing).status_code == 404
+    assert client.get(fake).status_code == 404
