@@ -93,7 +93,7 @@ def test_participant_needs_consent_date_or_legal_basis(case, referent, outsider)
             groups=["identity"],
             basis=SharingBasis.CONSENT,
         )
-    with pytest.raises(DomainError, match="legal basis"):
+    with pytest.raises(DomainError, match="base légale"):
         services.add_participant(
             referent.actor,
             case,
