@@ -12,7 +12,8 @@ from parcours.access import rules
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
 from parcours.cases.enums import CaseStatus, EventKind
-from parcours.cases.models import Case, Event, Transition
+from parcours.cases.models import Case, Transition
+from parcours.cases.timeline import add_event
 from parcours.core.errors import DomainError, NotAllowed, StaleVersion
 
 S = CaseStatus
@@ -74,13 +75,12 @@ def apply_move(case: Case, to_status: str, actor, *, reason: str = "", system: b
         by_org=by_org,
         reason=reason,
     )
-    Event.objects.create(
-        case=case,
-        kind=EventKind.STATUS,
-        group="social",
+    add_event(
+        case,
+        actor,
+        EventKind.STATUS,
         at=now,
-        by_user=by_user,
-        by_org=by_org,
+        system=system,
         data={"from": previous, "to": to_status},
     )
     record(None if system else actor, Action.CHANGE_STATUS, case, reason=reason)

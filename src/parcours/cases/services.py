@@ -17,6 +17,7 @@ from parcours.audit.journal import record
 from parcours.cases import lifecycle
 from parcours.cases.enums import CaseStatus, ContactChannel, EventKind, SharingBasis
 from parcours.cases.models import Case, Contact, Event, Participant, Transition
+from parcours.cases.timeline import add_event
 from parcours.core.errors import DomainError, NotAllowed
 from parcours.people.models import FIELD_GROUPS, Person
 from parcours.people.search import reindex
@@ -88,15 +89,7 @@ def open_case(
                 by_user=actor.user,
                 by_org=actor.organisation,
             )
-            Event.objects.create(
-                case=case,
-                kind=EventKind.OPENED,
-                group=FieldGroup.SOCIAL,
-                at=now,
-                by_user=actor.user,
-                by_org=actor.organisation,
-                summary=first_contact,
-            )
+            add_event(case, actor, EventKind.OPENED, at=now, summary=first_contact)
             record(actor, Action.CREATE_CASE, case, groups=ALL_GROUPS, related=person)
     except IntegrityError:
         # A concurrent post of the same intake won the race: hand back its case.
@@ -143,16 +136,7 @@ def log_contact(
             note=note,
             request_token=request_token or uuid.uuid4(),
         )
-        Event.objects.create(
-            case=locked,
-            kind=EventKind.CONTACT,
-            group=FieldGroup.SOCIAL,
-            at=at,
-            by_user=actor.user,
-            by_org=actor.organisation,
-            summary=note,
-            data={"channel": channel},
-        )
+        add_event(locked, actor, EventKind.CONTACT, at=at, summary=note, data={"channel": channel})
         if contact.reached and (locked.last_contact_at is None or at > locked.last_contact_at):
             locked.last_contact_at = at
             locked.save(update_fields=["last_contact_at"])
@@ -202,13 +186,11 @@ def add_participant(
             added_at=now,
             added_by=actor.user,
         )
-        Event.objects.create(
-            case=case,
-            kind=EventKind.PARTICIPANT_ADDED,
-            group=FieldGroup.SOCIAL,
+        add_event(
+            case,
+            actor,
+            EventKind.PARTICIPANT_ADDED,
             at=now,
-            by_user=actor.user,
-            by_org=actor.organisation,
             data={"organisation": organisation.name},
         )
         record(
@@ -233,13 +215,11 @@ def end_participant(actor, participant: Participant, *, reason: str = "") -> Par
         participant.active = False
         participant.ended_at = now
         participant.save(update_fields=["active", "ended_at"])
-        Event.objects.create(
-            case=case,
-            kind=EventKind.PARTICIPANT_ENDED,
-            group=FieldGroup.SOCIAL,
+        add_event(
+            case,
+            actor,
+            EventKind.PARTICIPANT_ENDED,
             at=now,
-            by_user=actor.user,
-            by_org=actor.organisation,
             data={"organisation": participant.organisation.name},
         )
         record(actor, Action.END_PARTICIPANT, case, reason=reason)
@@ -253,14 +233,6 @@ def add_note(actor, case: Case, *, text: str, group: str = FieldGroup.SOCIAL) ->
     if not text.strip():
         raise DomainError(_("The note is empty."))
     with transaction.atomic():
-        event = Event.objects.create(
-            case=case,
-            kind=EventKind.NOTE,
-            group=group,
-            at=timezone.now(),
-            by_user=actor.user,
-            by_org=actor.organisation,
-            summary=text.strip(),
-        )
+        event = add_event(case, actor, EventKind.NOTE, group=group, summary=text.strip())
         record(actor, Action.ADD_NOTE, case, groups=[group])
     return event

@@ -17,7 +17,7 @@ from parcours.audit.enums import Action
 from parcours.audit.journal import record
 from parcours.cases import lifecycle, services
 from parcours.cases.models import Participant
-from parcours.core.errors import DomainError, NotAllowed
+from parcours.core.errors import DomainError
 from parcours.core.refs import is_valid_reference
 from parcours.people.search import matching_person_ids
 from parcours.www.forms import (
@@ -70,19 +70,20 @@ def case_open(request):
     if not rules.can_open_case(actor):
         raise Http404
     form = IntakeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = services.open_case(
+    opened = []
+
+    def action(data):
+        opened.append(
+            services.open_case(
                 actor,
                 form.person_data(),
-                intake_token=form.cleaned_data["intake_token"],
-                first_contact=form.cleaned_data["first_contact"],
+                intake_token=data["intake_token"],
+                first_contact=data["first_contact"],
             )
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Case %(ref)s opened.") % {"ref": case.ref})
-            return redirect("case_detail", ref=case.ref)
+        )
+
+    if request.method == "POST" and _submitted(request, form, action, _("Case opened.")):
+        return redirect("case_detail", ref=opened[0].ref)
     return render(request, "www/cases/open.html", {"form": form})
 
 
@@ -129,26 +130,39 @@ def _rerender(request, case, status=400, **forms):
     return render(request, "www/cases/detail.html", context, status=status)
 
 
+def _submitted(request, form, action, success: str) -> bool:
+    """Run ``action(cleaned_data)`` for a valid form. A rule's refusal becomes a form error (and
+    the request's transaction is rolled back with it). True when it went through."""
+    if not form.is_valid():
+        return False
+    try:
+        with transaction.atomic():
+            action(form.cleaned_data)
+    except DomainError as error:
+        form.add_error(None, error.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
 @require_POST
 def case_status(request, ref):
     case = get_case_or_404(request.actor, ref)
-    form = StatusForm(request.POST, allowed=lifecycle.allowed_targets(case))
     if not rules.can_edit_case(request.actor, case):
         raise Http404
-    if form.is_valid():
-        try:
-            lifecycle.move(
-                case,
-                form.cleaned_data["status"],
-                request.actor,
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Status changed."))
-            return redirect("case_detail", ref=case.ref)
+    form = StatusForm(request.POST, allowed=lifecycle.allowed_targets(case))
+
+    def action(data):
+        lifecycle.move(
+            case,
+            data["status"],
+            request.actor,
+            reason=data["reason"],
+            expected_version=data["version"],
+        )
+
+    if _submitted(request, form, action, _("Status changed.")):
+        return redirect("case_detail", ref=case.ref)
     return _rerender(request, case, status_form=form)
 
 
@@ -158,21 +172,19 @@ def case_contact(request, ref):
     if not rules.can_log_contact(request.actor, case):
         raise Http404
     form = ContactForm(request.POST)
-    if form.is_valid():
-        try:
-            services.log_contact(
-                request.actor,
-                case,
-                channel=form.cleaned_data["channel"],
-                at=form.cleaned_data["at"],
-                note=form.cleaned_data["note"],
-                request_token=form.cleaned_data["request_token"],
-            )
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Contact logged."))
-            return redirect("case_detail", ref=case.ref)
+
+    def action(data):
+        services.log_contact(
+            request.actor,
+            case,
+            channel=data["channel"],
+            at=data["at"],
+            note=data["note"],
+            request_token=data["request_token"],
+        )
+
+    if _submitted(request, form, action, _("Contact logged.")):
+        return redirect("case_detail", ref=case.ref)
     return _rerender(request, case, contact_form=form)
 
 
@@ -181,21 +193,13 @@ def case_note(request, ref):
     case = get_case_or_404(request.actor, ref)
     if not rules.can_log_contact(request.actor, case):
         raise Http404
-    groups = rules.groups_for(request.actor, case)
-    form = NoteForm(request.POST, groups=groups)
-    if form.is_valid():
-        try:
-            services.add_note(
-                request.actor,
-                case,
-                text=form.cleaned_data["text"],
-                group=form.cleaned_data["group"],
-            )
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Note added."))
-            return redirect("case_detail", ref=case.ref)
+    form = NoteForm(request.POST, groups=rules.groups_for(request.actor, case))
+
+    def action(data):
+        services.add_note(request.actor, case, text=data["text"], group=data["group"])
+
+    if _submitted(request, form, action, _("Note added.")):
+        return redirect("case_detail", ref=case.ref)
     return _rerender(request, case, note_form=form)
 
 
@@ -204,24 +208,21 @@ def case_participant_add(request, ref):
     if not rules.can_edit_case(request.actor, case):
         raise Http404
     form = ParticipantForm(request.POST or None, case=case)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.add_participant(
-                request.actor,
-                case,
-                organisation=data["organisation"],
-                role=data["role"],
-                groups=data["groups"],
-                basis=data["basis"],
-                consent_date=data.get("consent_date"),
-                legal_basis=data.get("legal_basis") or "",
-            )
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Participant added."))
-            return redirect("case_detail", ref=case.ref)
+
+    def action(data):
+        services.add_participant(
+            request.actor,
+            case,
+            organisation=data["organisation"],
+            role=data["role"],
+            groups=data["groups"],
+            basis=data["basis"],
+            consent_date=data.get("consent_date"),
+            legal_basis=data.get("legal_basis") or "",
+        )
+
+    if request.method == "POST" and _submitted(request, form, action, _("Participant added.")):
+        return redirect("case_detail", ref=case.ref)
     return render(request, "www/cases/participant_add.html", {"case": case, "form": form})
 
 
@@ -233,10 +234,6 @@ def case_participant_end(request, ref, pk):
     participant = Participant.objects.filter(case=case, pk=pk, active=True).first()
     if participant is None:
         raise Http404
-    try:
-        with transaction.atomic():
-            services.end_participant(request.actor, participant)
-    except NotAllowed:
-        raise Http404 from None
+    services.end_participant(request.actor, participant)
     messages.success(request, _("Participant removed: it no longer sees this case."))
     return redirect("case_detail", ref=case.ref)
