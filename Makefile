@@ -1,13 +1,13 @@
 # Parcours — the two quick-start commands are `make demo` and `make test`.
 # Each installs what it needs (uv included) into ./.venv from the pinned, hashed requirements.
 
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-e2e lint format migrations-check deploy-check requirements clean
+.PHONY: demo test lint format migrations-check requirements clean
 
 $(STAMP): requirements/dev.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

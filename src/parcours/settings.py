@@ -178,6 +178,7 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = MODE != "production"
+WHITENOISE_AUTOREFRESH = MODE != "production"  # no scan of STATIC_ROOT outside production
 
 # Sessions and cookies (issue 3 adds idle timeout and sign-out everywhere).
 SESSION_COOKIE_HTTPONLY = True

@@ -35,8 +35,11 @@ def test_every_french_message_is_translated():
 
 
 def test_compiled_catalogue_matches_the_po_file():
-    entries = {msgid: msgstr for msgid, msgstr, _ in
-               _entries((LOCALE / "fr/LC_MESSAGES/django.po").read_text()) if msgid}
+    entries = {
+        msgid: msgstr
+        for msgid, msgstr, _ in _entries((LOCALE / "fr/LC_MESSAGES/django.po").read_text())
+        if msgid
+    }
     with (LOCALE / "fr/LC_MESSAGES/django.mo").open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
     stale = [msgid for msgid, msgstr in entries.items() if compiled.gettext(msgid) != msgstr]

@@ -158,6 +158,7 @@ def add_participant(
     basis: str,
     consent_date=None,
     legal_basis: str = "",
+    at=None,
 ) -> Participant:
     """Let another organisation take part, seeing exactly ``groups``, on consent or legal basis."""
     if not rules.can_edit_case(actor, case):
@@ -174,7 +175,7 @@ def add_participant(
     with transaction.atomic():
         if case.participants.filter(organisation=organisation, active=True).exists():
             raise DomainError(_("This organisation already takes part in the case."))
-        now = timezone.now()
+        now = at or timezone.now()
         participant = Participant.objects.create(
             case=case,
             organisation=organisation,

@@ -169,6 +169,7 @@ def _scenarios(orgs) -> None:
         groups=[G.IDENTITY, G.SOCIAL],
         basis=SharingBasis.CONSENT,
         consent_date=today - datetime.timedelta(days=20),
+        at=now - datetime.timedelta(days=20),
     )
     services.add_participant(
         camille,
@@ -178,6 +179,7 @@ def _scenarios(orgs) -> None:
         groups=[G.IDENTITY, G.SOCIAL],
         basis=SharingBasis.CONSENT,
         consent_date=today - datetime.timedelta(days=20),
+        at=now - datetime.timedelta(days=20),
     )
     for days, channel, note in [
         (20, ContactChannel.MET, "Entretien à la permanence."),
@@ -218,6 +220,7 @@ def _scenarios(orgs) -> None:
         groups=[G.IDENTITY, G.JUSTICE],
         basis=SharingBasis.CONSENT,
         consent_date=today - datetime.timedelta(days=1),
+        at=now - datetime.timedelta(days=1),
     )
     services.log_contact(
         lea,
@@ -259,6 +262,7 @@ def _scenarios(orgs) -> None:
         groups=[G.IDENTITY, G.LOCATION, G.SAFETY, G.SOCIAL, G.HEALTH],
         basis=SharingBasis.LEGAL,
         legal_basis=LegalBasis.CHILD_PROTECTION,
+        at=now - datetime.timedelta(hours=20),
     )
     services.add_participant(
         lucas,
@@ -268,5 +272,6 @@ def _scenarios(orgs) -> None:
         groups=[G.IDENTITY, G.JUSTICE, G.SAFETY],
         basis=SharingBasis.LEGAL,
         legal_basis=LegalBasis.CHILD_PROTECTION,
+        at=now - datetime.timedelta(hours=20),
     )
     lifecycle.move(s3, CaseStatus.IN_SAFETY, lucas, reason="Mise à l'abri par l'ASE.")
