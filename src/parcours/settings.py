@@ -239,3 +239,13 @@ LOGGING = {
 
 # Domain settings.
 PARCOURS_REQUIRE_REASON_FOR_HISTORY = True
+
+# Retention (docs/retention.md): a closed case stays active for ARCHIVE_DAYS, then is archived;
+# ANONYMISE_DAYS after closure the person's identifying data is erased for good.
+RETENTION_ARCHIVE_DAYS = envconfig.integer("PARCOURS_RETENTION_ARCHIVE_DAYS", default=730)
+RETENTION_ANONYMISE_DAYS = envconfig.integer("PARCOURS_RETENTION_ANONYMISE_DAYS", default=1825)
+if not 0 < RETENTION_ARCHIVE_DAYS < RETENTION_ANONYMISE_DAYS:
+    raise ImproperlyConfigured(
+        "PARCOURS_RETENTION_ARCHIVE_DAYS must be positive and smaller than "
+        "PARCOURS_RETENTION_ANONYMISE_DAYS."
+    )
