@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "dsfr",
     "csp",
+    "axes",
     "parcours.core",
     "parcours.accounts",
     "parcours.audit",
@@ -89,11 +90,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "parcours.accounts.sessions.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "parcours.accounts.middleware.ActiveOrganisationMiddleware",
     "parcours.core.middleware.NoStoreMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "parcours.urls"
@@ -137,6 +140,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses sign-in while locked out
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "my_cases"
 LOGOUT_REDIRECT_URL = "login"
@@ -152,6 +159,7 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
+    {"NAME": "parcours.accounts.passwords.CnilPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -180,15 +188,32 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = MODE != "production"
 WHITENOISE_AUTOREFRESH = MODE != "production"  # no scan of STATIC_ROOT outside production
 
-# Sessions and cookies (issue 3 adds idle timeout and sign-out everywhere).
+# Sessions and cookies: 30 minutes idle, an absolute limit (parcours.accounts.sessions).
+SESSION_IDLE_TIMEOUT = envconfig.integer("PARCOURS_SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_MAX_AGE = envconfig.integer("PARCOURS_SESSION_MAX_SECONDS", default=10 * 3600)
+if not 0 < SESSION_IDLE_TIMEOUT <= SESSION_MAX_AGE:
+    raise ImproperlyConfigured(
+        "PARCOURS_SESSION_IDLE_SECONDS must be positive and at most PARCOURS_SESSION_MAX_SECONDS."
+    )
+SESSION_COOKIE_AGE = SESSION_MAX_AGE
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = envconfig.integer("PARCOURS_SESSION_AGE", default=8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# Throttling of sign-in (django-axes): five failures for one user name from one address lock
+# that pair for 15 minutes. Unknown user names are locked the same way (no enumeration).
+AXES_FAILURE_LIMIT = envconfig.integer("PARCOURS_SIGNIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = envconfig.integer("PARCOURS_SIGNIN_COOLOFF_MINUTES", default=15) / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # keep failures only
+AXES_LOCKOUT_TEMPLATE = "www/auth/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = envconfig.integer("PARCOURS_PROXY_COUNT", default=0)
+AXES_VERBOSE = False
 
 # Headers
 X_FRAME_OPTIONS = "DENY"

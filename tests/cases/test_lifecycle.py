@@ -73,3 +73,14 @@ def test_a_stale_page_is_refused(case, referent):
 def test_database_refuses_a_closed_case_without_date(case):
     with pytest.raises(IntegrityError), transaction.atomic():
         Case.objects.filter(pk=case.pk).update(status=S.CLOSED, closed_at=None)
+
+
+def test_reopening_an_archived_case_makes_it_active_again(case, referent):
+    from django.utils import timezone
+
+    lifecycle.move(case, S.CLOSED, referent.actor, reason="Fin d'accompagnement")
+    Case.objects.filter(pk=case.pk).update(archived_at=timezone.now())
+    case.refresh_from_db()
+    lifecycle.move(case, S.OPEN, referent.actor)
+    case.refresh_from_db()
+    assert case.status == S.OPEN and case.archived_at is None

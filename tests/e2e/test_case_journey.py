@@ -137,3 +137,19 @@ def test_case_page_screenshot(e2e_page, demo, tmp_path):
     assert target.stat().st_size > 10_000
     assert page.viewport_size["width"] == 1280
     e2e_page.assert_no_console_errors()
+
+
+@pytest.mark.e2e
+def test_idle_session_is_sent_back_to_sign_in(e2e_page, demo, settings):
+    """The idle timeout (30 minutes in production) shortened to 2 seconds for the test."""
+    import time
+
+    settings.SESSION_IDLE_TIMEOUT = 2
+    e2e_page.sign_in(REFERENT, demo.DEMO_PASSWORD)
+    assert e2e_page.goto("/dossiers/").status == 200
+    time.sleep(3.5)
+    e2e_page.goto("/dossiers/")
+    page = e2e_page.page
+    assert "/connexion/" in page.url
+    assert page.locator("main form input[name=password]").count() == 1
+    assert "sans activité" in page.locator("main").inner_text()

@@ -23,6 +23,8 @@ MATRIX = {
     "health": ("get", None, _everyone(200, anonymous=200)),
     "login": ("get", None, {**_everyone(302), "anonymous": 200}),
     "logout": ("post", None, _everyone(302, anonymous=302)),
+    "logout_everywhere": ("post", None, _everyone(302)),
+    "account": ("get", None, _everyone(200)),
     "set_language": ("post", None, _everyone(302, anonymous=302)),
     "switch_organisation": ("post", None, _everyone(302)),
     "my_cases": ("get", None, _everyone(200)),

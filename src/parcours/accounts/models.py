@@ -47,7 +47,13 @@ class Organisation(models.Model):
 
 
 class User(AbstractUser):
-    """A professional who signs in. Victims never have accounts."""
+    """A professional who signs in. Victims never have accounts.
+
+    ``session_epoch`` takes part in the session's authentication hash: raising it signs the user
+    out everywhere (see ``parcours.accounts.sessions``).
+    """
+
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -62,6 +68,20 @@ class User(AbstractUser):
 
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+    def get_session_auth_hash(self):
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac(
+            "parcours.accounts.User.get_session_auth_hash",
+            f"{self.password}:{self.session_epoch}",
+            algorithm="sha256",
+        ).hexdigest()
+
+    def sign_out_everywhere(self) -> None:
+        """End every session of this user at its next request."""
+        User.objects.filter(pk=self.pk).update(session_epoch=models.F("session_epoch") + 1)
+        self.refresh_from_db(fields=["session_epoch"])
 
 
 class Membership(models.Model):

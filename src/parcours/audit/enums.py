@@ -20,3 +20,5 @@ class Action(models.TextChoices):
     SIGN_IN_FAILED = "auth.sign_in_failed", _("failed to sign in")
     DEMO_LOAD = "system.demo", _("loaded demo data")
     KEY_ROTATION = "system.keys", _("re-encrypted data with the current key")
+    RETENTION_ARCHIVE = "retention.archive", _("archived the case")
+    RETENTION_ANONYMISE = "retention.anonymise", _("anonymised the person")

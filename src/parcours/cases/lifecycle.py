@@ -62,8 +62,9 @@ def apply_move(case: Case, to_status: str, actor, *, reason: str = "", system: b
     previous = case.status
     case.status = to_status
     case.closed_at = now if to_status == S.CLOSED else None
+    case.archived_at = None  # a reopened case is active again (retention starts at closure)
     case.version += 1
-    case.save(update_fields=["status", "closed_at", "version"])
+    case.save(update_fields=["status", "closed_at", "archived_at", "version"])
     by_user = None if system else actor.user
     by_org = None if system else actor.organisation
     Transition.objects.create(

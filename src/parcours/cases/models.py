@@ -57,6 +57,8 @@ class Case(models.Model):
     )
     opened_at = models.DateTimeField(_("opened"))
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Set by the retention policy (parcours.cases.retention) once the case is archived.
+    archived_at = models.DateTimeField(_("archived on"), null=True, blank=True, editable=False)
     last_contact_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     intake_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
@@ -79,6 +81,10 @@ class Case(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status__in=CaseStatus.values), name="case_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(archived_at__isnull=True) | Q(status=CaseStatus.CLOSED),
+                name="case_archived_only_when_closed",
             ),
         ]
 

@@ -36,6 +36,8 @@ class Person(models.Model):
     ref = models.CharField(max_length=12, unique=True, default=new_person_ref, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
+    # Set by the retention policy (parcours.cases.retention) once every field below is erased.
+    anonymised_at = models.DateTimeField(_("anonymised on"), null=True, blank=True, editable=False)
 
     # identity
     family_name = EncryptedTextField(_("family name"), blank=True, default="")

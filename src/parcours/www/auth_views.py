@@ -1,15 +1,17 @@
 """Sign-in, sign-out, choice of the active organisation, and the health probe."""
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.db import connection
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from dsfr.forms import DsfrBaseForm
 
@@ -29,6 +31,19 @@ class SignInView(LoginView):
 @require_POST
 def sign_out(request):
     logout(request)
+    return redirect("login")
+
+
+def account(request):
+    return render(request, "www/auth/account.html")
+
+
+@require_POST
+def sign_out_everywhere(request):
+    """End every session of the user, this one included."""
+    request.user.sign_out_everywhere()
+    logout(request)
+    messages.success(request, _("All your sessions are closed."))
     return redirect("login")
 
 

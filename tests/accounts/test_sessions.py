@@ -1,0 +1,137 @@
+"""Sessions end after 30 minutes idle, after an absolute limit, and everywhere on request."""
+
+import time
+
+import pytest
+from django.urls import reverse
+
+from parcours.accounts.sessions import LAST_SEEN, SIGNED_IN_AT
+from tests.conftest import sign_in
+
+PASSWORD = "correct-horse-battery-9"
+
+
+def _sign_in_by_form(client, username="referent"):
+    response = client.post(reverse("login"), {"username": username, "password": PASSWORD})
+    assert response.status_code == 302, "sign-in failed"
+    return response
+
+
+def _age_session(client, key, seconds):
+    session = client.session
+    session[key] = int(time.time()) - seconds
+    session.save()
+
+
+def test_idle_session_is_sent_back_to_sign_in(client, referent, settings):
+    _sign_in_by_form(client)
+    _age_session(client, LAST_SEEN, settings.SESSION_IDLE_TIMEOUT + 5)
+    response = client.get(reverse("my_cases"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    page = client.get(response["Location"]).content.decode()
+    assert "30 minutes sans activité" in page
+    assert client.get(reverse("my_cases")).status_code == 302  # really signed out
+
+
+def test_activity_keeps_the_session(client, referent, settings):
+    _sign_in_by_form(client)
+    _age_session(client, LAST_SEEN, settings.SESSION_IDLE_TIMEOUT - 120)
+    assert client.get(reverse("my_cases")).status_code == 200
+    assert client.get(reverse("my_cases")).status_code == 200  # last_seen was refreshed
+
+
+def test_default_idle_timeout_is_thirty_minutes(settings):
+    assert settings.SESSION_IDLE_TIMEOUT == 30 * 60
+
+
+def test_absolute_lifetime_ends_even_an_active_session(client, referent, settings):
+    _sign_in_by_form(client)
+    _age_session(client, SIGNED_IN_AT, settings.SESSION_MAX_AGE + 5)
+    response = client.get(reverse("my_cases"))
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_session_key_changes_at_sign_in(client, referent):
+    client.get(reverse("login"))
+    client.session.save()
+    before = client.session.session_key
+    _sign_in_by_form(client)
+    assert client.session.session_key != before
+
+
+def test_sign_out_everywhere_ends_other_sessions(client, referent, django_user_model):
+    from django.test import Client
+
+    other_device = Client()
+    _sign_in_by_form(other_device)
+    _sign_in_by_form(client)
+    assert other_device.get(reverse("my_cases")).status_code == 200
+    client.post(reverse("logout_everywhere"))
+    assert other_device.get(reverse("my_cases")).status_code == 302
+    assert client.get(reverse("my_cases")).status_code == 302
+
+
+def test_session_cookie_flags_in_production_settings():
+    """The production settings mark cookies Secure, with the __Host- prefix."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from parcours.core.keyconfig import new_key_text
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PARCOURS_", "DJANGO_"))}
+    env.update(
+        {
+            "PARCOURS_MODE": "production",
+            "PARCOURS_SECRET_KEY": "s" * 64,
+            "PARCOURS_ALLOWED_HOSTS": "x.test",
+            "PARCOURS_FIELD_KEYS": "k1:" + new_key_text(),
+            "PARCOURS_BLIND_INDEX_KEY": new_key_text(),
+            "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src"),
+            "DJANGO_SETTINGS_MODULE": "parcours.settings",
+        }
+    )
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, "
+        "s.SESSION_COOKIE_SAMESITE, s.SESSION_COOKIE_NAME, s.SECURE_HSTS_SECONDS > 0)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert out.stdout.split() == ["True", "True", "True", "Lax", "__Host-sessionid", "True"], (
+        out.stderr
+    )
+
+
+@pytest.mark.parametrize("bad", ["0", "-5"])
+def test_idle_setting_must_be_positive(bad):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PARCOURS_", "DJANGO_"))}
+    env.update(
+        {
+            "PARCOURS_MODE": "test",
+            "PARCOURS_SESSION_IDLE_SECONDS": bad,
+            "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src"),
+        }
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "parcours.cli", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode != 0 and "PARCOURS_SESSION_IDLE_SECONDS" in out.stderr
+
+
+def test_force_login_sessions_are_checked_too(client, referent, settings):
+    """Sessions created without the sign-in form (no clock yet) start their clock."""
+    sign_in(client, referent)
+    assert client.get(reverse("my_cases")).status_code == 200
+    assert LAST_SEEN in client.session
