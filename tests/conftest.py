@@ -26,18 +26,29 @@ class Persona:
 
 
 def make_persona(
-    name, *, kind=OrganisationKind.ASSOCIATION, role=Role.CASEWORKER, dep="33", organisation=None
+    name,
+    *,
+    kind=OrganisationKind.ASSOCIATION,
+    role=Role.CASEWORKER,
+    dep="33",
+    organisation=None,
+    may_reveal_location=False,
 ):
     organisation = organisation or OrganisationFactory(
         kind=kind, departement="" if kind == OrganisationKind.NATIONAL_COORDINATOR else dep
     )
-    membership = MembershipFactory(organisation=organisation, role=role, user__username=name)
+    membership = MembershipFactory(
+        organisation=organisation,
+        role=role,
+        user__username=name,
+        may_reveal_location=may_reveal_location,
+    )
     return Persona(name, membership.user, actor_for(membership.user))
 
 
 @pytest.fixture
 def referent(db):
-    return make_persona("referent", dep="33")
+    return make_persona("referent", dep="33", may_reveal_location=True)
 
 
 @pytest.fixture
@@ -105,6 +116,50 @@ def journal_flushable(transactional_db):
     triggers.remove(connection)
 
 
-def sign_in(client, persona):
+def sign_in(client, persona, factor="webauthn"):
+    """Signed in as after a real sign-in with ``factor`` as the second factor."""
+    import time
+
+    from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
+
     client.force_login(persona.user)
+    session = client.session
+    now = time.time()
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": now, "username": persona.user.username},
+        {"method": "mfa", "at": now, "type": factor},
+    ]
+    session.save()
     return client
+
+
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DP"  # noqa: S105  (tests only)
+PASSWORD = "correct-horse-battery-9"  # noqa: S105  (the factories' password)
+
+
+def sign_in_by_form(client, persona, password=PASSWORD):
+    """Sign in through the real pages: user name and password, then the TOTP code."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+    from django.urls import reverse
+
+    if not Authenticator.objects.filter(user=persona.user, type="totp").exists():
+        TOTP.activate(persona.user, TEST_TOTP_SECRET)
+    response = client.post(
+        reverse("account_login"), {"login": persona.user.username, "password": password}
+    )
+    assert response.status_code == 302, "password step failed"
+    assert response["Location"] == reverse("mfa_authenticate")
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(TEST_TOTP_SECRET)})
+    assert response.status_code == 302, "second-factor step failed"
+    return response
+
+
+def totp_code(secret: str) -> str:
+    """The current code of a TOTP secret, as an authenticator app shows it."""
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))

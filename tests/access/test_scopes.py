@@ -57,7 +57,10 @@ def test_statistician_sees_no_case_even_as_referent_member(case, referent, db):
 def test_role_caps_what_a_participant_is_granted(case, referent, db):
     """A shelter granted 'justice' by mistake still cannot read it: its role does not allow it."""
     shelter = make_persona(
-        "shelter", kind=OrganisationKind.SHELTER_FACILITY, role=Role.FACILITY_STAFF
+        "shelter",
+        kind=OrganisationKind.SHELTER_FACILITY,
+        role=Role.FACILITY_STAFF,
+        may_reveal_location=True,
     )
     services.add_participant(
         referent.actor,
@@ -91,3 +94,11 @@ def test_scoped_queryset_and_rule_agree(persona, case, request):
 def test_anonymous_actor_sees_nothing(case):
     assert not visible_cases(None).exists()
     assert not rules.can_view_case(None, case)
+
+
+def test_location_only_for_members_who_may_reveal_it(case, referent, db):
+    """Same organisation, same role: only the designated member sees where the person sleeps."""
+    colleague = make_persona("colleague", organisation=referent.actor.organisation)
+    assert "location" in rules.groups_for(referent.actor, case)
+    assert "location" not in rules.groups_for(colleague.actor, case)
+    assert rules.groups_for(colleague.actor, case) == ALL_GROUPS - {"location"}

@@ -6,15 +6,11 @@ import pytest
 from django.urls import reverse
 
 from parcours.accounts.sessions import LAST_SEEN, SIGNED_IN_AT
-from tests.conftest import sign_in
-
-PASSWORD = "correct-horse-battery-9"
+from tests.conftest import sign_in, sign_in_by_form
 
 
-def _sign_in_by_form(client, username="referent"):
-    response = client.post(reverse("login"), {"username": username, "password": PASSWORD})
-    assert response.status_code == 302, "sign-in failed"
-    return response
+def _sign_in_by_form(client, persona):
+    return sign_in_by_form(client, persona)
 
 
 def _age_session(client, key, seconds):
@@ -23,18 +19,18 @@ def _age_session(client, key, seconds):
     session.save()
 
 
-def test_idle_session_is_sent_back_to_sign_in(client, referent, settings):
-    _sign_in_by_form(client)
+def test_idle_session_is_sent_back_to_sign_in(client, outsider, settings):
+    _sign_in_by_form(client, outsider)
     _age_session(client, LAST_SEEN, settings.SESSION_IDLE_TIMEOUT + 5)
     response = client.get(reverse("my_cases"))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
     page = client.get(response["Location"]).content.decode()
     assert "30 minutes sans activité" in page
     assert client.get(reverse("my_cases")).status_code == 302  # really signed out
 
 
-def test_activity_keeps_the_session(client, referent, settings):
-    _sign_in_by_form(client)
+def test_activity_keeps_the_session(client, outsider, settings):
+    _sign_in_by_form(client, outsider)
     _age_session(client, LAST_SEEN, settings.SESSION_IDLE_TIMEOUT - 120)
     assert client.get(reverse("my_cases")).status_code == 200
     assert client.get(reverse("my_cases")).status_code == 200  # last_seen was refreshed
@@ -44,27 +40,27 @@ def test_default_idle_timeout_is_thirty_minutes(settings):
     assert settings.SESSION_IDLE_TIMEOUT == 30 * 60
 
 
-def test_absolute_lifetime_ends_even_an_active_session(client, referent, settings):
-    _sign_in_by_form(client)
+def test_absolute_lifetime_ends_even_an_active_session(client, outsider, settings):
+    _sign_in_by_form(client, outsider)
     _age_session(client, SIGNED_IN_AT, settings.SESSION_MAX_AGE + 5)
     response = client.get(reverse("my_cases"))
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("account_login"))
 
 
-def test_session_key_changes_at_sign_in(client, referent):
-    client.get(reverse("login"))
+def test_session_key_changes_at_sign_in(client, outsider):
+    client.get(reverse("account_login"))
     client.session.save()
     before = client.session.session_key
-    _sign_in_by_form(client)
+    _sign_in_by_form(client, outsider)
     assert client.session.session_key != before
 
 
-def test_sign_out_everywhere_ends_other_sessions(client, referent, django_user_model):
+def test_sign_out_everywhere_ends_other_sessions(client, outsider, django_user_model):
     from django.test import Client
 
     other_device = Client()
-    _sign_in_by_form(other_device)
-    _sign_in_by_form(client)
+    sign_in(other_device, outsider)  # a TOTP code is accepted once: the other device
+    _sign_in_by_form(client, outsider)
     assert other_device.get(reverse("my_cases")).status_code == 200
     client.post(reverse("logout_everywhere"))
     assert other_device.get(reverse("my_cases")).status_code == 302

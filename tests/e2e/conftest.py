@@ -49,15 +49,25 @@ class BrowserPage:
     def goto(self, path: str):
         return self.page.goto(self.url(path))
 
-    def sign_in(self, username: str, password: str) -> None:
-        """Sign in through the real form (whatever the interface language)."""
-        self.goto("/connexion/")
-        form = self.page.locator("main form")
-        form.locator("input[name=username]").fill(username)
+    def sign_in(self, username: str, password: str, totp_secret: str | None = None) -> None:
+        """Sign in through the real pages (whatever the interface language): user name and
+        password, then the code of the authenticator app, computed from its secret."""
+        from tests.conftest import totp_code
+
+        self.goto("/compte/login/")
+        form = self.page.locator("main form").first
+        form.locator("input[name=login]").fill(username)
         form.locator("input[name=password]").fill(password)
         with self.page.expect_navigation():
             form.locator("button[type=submit]").click()
-        assert "/connexion/" not in self.page.url, f"sign-in failed for {username}"
+        assert "/compte/login/" not in self.page.url, f"password step failed for {username}"
+        if totp_secret is not None:
+            assert "/compte/2fa/authenticate/" in self.page.url, self.page.url
+            code_form = self.page.locator("main form").first
+            code_form.locator("input[name=code]").fill(totp_code(totp_secret))
+            with self.page.expect_navigation():
+                code_form.locator("button[type=submit]").first.click()
+            assert "/compte/2fa/" not in self.page.url, f"second factor refused for {username}"
 
     def errors(self, *, ignore_404_of: str | None = None) -> list[str]:
         """Console errors (CSP violations included); optionally minus the expected 404 of a
@@ -118,6 +128,11 @@ def transactional_db(_journal_triggers_reinstalled, transactional_db):
 @pytest.fixture
 def e2e_page(e2e_browser, live_server, transactional_db, journal_flushable):
     """A fresh browser context (no cookies) per test, French first like the users."""
+    from django.core.cache import cache
+
+    # The database cache is not emptied by the flush between tests; a TOTP code marked as used
+    # by an earlier test would be refused as a replay.
+    cache.clear()
     context = e2e_browser.new_context(viewport=VIEWPORT, locale="fr-FR")
     # Make CSP violations impossible to miss (Chromium also logs them as console errors).
     context.add_init_script(

@@ -37,7 +37,7 @@ def listed_refs(browser_page) -> list[str]:
 
 @pytest.mark.e2e
 def test_caseworker_opens_a_case_and_finds_it_in_my_cases(e2e_page, demo):
-    e2e_page.sign_in(REFERENT, demo.DEMO_PASSWORD)
+    e2e_page.sign_in(REFERENT, demo.DEMO_PASSWORD, demo.DEMO_TOTP_SECRET)
     page = e2e_page.page
     before = set(Case.objects.values_list("ref", flat=True))
 
@@ -77,7 +77,7 @@ def test_outsider_gets_404_and_does_not_see_the_case(e2e_page, demo):
     held = Case.objects.filter(referent_org__name__startswith="Association Horizon").first()
     assert held is not None
     ref = held.ref
-    e2e_page.sign_in(OUTSIDER, demo.DEMO_PASSWORD)
+    e2e_page.sign_in(OUTSIDER, demo.DEMO_PASSWORD, demo.DEMO_TOTP_SECRET)
     page = e2e_page.page
 
     response = e2e_page.goto(f"/dossiers/{ref}/")
@@ -100,9 +100,9 @@ def test_outsider_gets_404_and_does_not_see_the_case(e2e_page, demo):
 @pytest.mark.e2e
 def test_pages_load_without_console_errors_or_csp_violations(e2e_page, demo):
     case = s1_case(demo)
-    response = e2e_page.goto("/connexion/")
+    response = e2e_page.goto("/compte/login/")
     assert response.status == 200
-    e2e_page.sign_in(REFERENT, demo.DEMO_PASSWORD)
+    e2e_page.sign_in(REFERENT, demo.DEMO_PASSWORD, demo.DEMO_TOTP_SECRET)
     for path in [
         "/dossiers/",
         "/dossiers/nouveau/",
@@ -125,7 +125,7 @@ def test_case_page_screenshot(e2e_page, demo, tmp_path):
     Always taken (so the page is exercised); written to docs/img/ only with
     PARCOURS_SCREENSHOT=1."""
     case = s1_case(demo)
-    e2e_page.sign_in(REFERENT, demo.DEMO_PASSWORD)
+    e2e_page.sign_in(REFERENT, demo.DEMO_PASSWORD, demo.DEMO_TOTP_SECRET)
     response = e2e_page.goto(f"/dossiers/{case.ref}/")
     assert response.status == 200
     page = e2e_page.page
@@ -145,11 +145,37 @@ def test_idle_session_is_sent_back_to_sign_in(e2e_page, demo, settings):
     import time
 
     settings.SESSION_IDLE_TIMEOUT = 2
-    e2e_page.sign_in(REFERENT, demo.DEMO_PASSWORD)
+    e2e_page.sign_in(REFERENT, demo.DEMO_PASSWORD, demo.DEMO_TOTP_SECRET)
     assert e2e_page.goto("/dossiers/").status == 200
     time.sleep(3.5)
     e2e_page.goto("/dossiers/")
     page = e2e_page.page
-    assert "/connexion/" in page.url
+    assert "/compte/login/" in page.url
     assert page.locator("main form input[name=password]").count() == 1
     assert "sans activité" in page.locator("main").inner_text()
+
+
+@pytest.mark.e2e
+def test_sign_in_needs_the_password_and_the_authenticator_code(e2e_page, demo):
+    from tests.conftest import totp_code
+
+    page = e2e_page.page
+    e2e_page.goto("/compte/login/")
+    page.locator("main form input[name=login]").fill(REFERENT)
+    page.locator("main form input[name=password]").fill(demo.DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
+    assert "/compte/2fa/authenticate/" in page.url
+    # Half signed in: the cases stay out of reach, the code page comes back.
+    assert "/compte/" in e2e_page.goto("/dossiers/").url
+    e2e_page.goto("/compte/2fa/authenticate/")
+    wrong = f"{(int(totp_code(demo.DEMO_TOTP_SECRET)) + 1) % 1_000_000:06d}"
+    page.locator("main form input[name=code]").fill(wrong)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
+    assert "/compte/2fa/authenticate/" in page.url
+    page.locator("main form input[name=code]").fill(totp_code(demo.DEMO_TOTP_SECRET))
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
+    assert page.url.endswith("/dossiers/")
+    e2e_page.assert_no_console_errors()

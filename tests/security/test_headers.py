@@ -14,7 +14,7 @@ PAGES = [
     "case_detail",
     "person_detail",
     "case_participant_add",
-    "login",
+    "account_login",
 ]
 
 
@@ -28,7 +28,7 @@ def _url(name, case):
 
 @pytest.mark.parametrize("name", PAGES)
 def test_every_page_has_a_strict_csp_and_hardening_headers(name, client, referent, case):
-    if name != "login":
+    if name != "account_login":
         sign_in(client, referent)
     response = client.get(_url(name, case))
     assert response.status_code == 200
@@ -82,7 +82,7 @@ def test_no_personal_data_in_log_lines(client, referent, case, caplog):
 
 def test_session_and_csrf_cookies_are_httponly_and_samesite(client, referent):
     response = client.post(
-        reverse("login"), {"username": "referent", "password": "correct-horse-battery-9"}
+        reverse("account_login"), {"login": "referent", "password": "correct-horse-battery-9"}
     )
     assert response.status_code == 302
     cookie = response.cookies["sessionid"]
@@ -90,8 +90,8 @@ def test_session_and_csrf_cookies_are_httponly_and_samesite(client, referent):
 
 
 def test_sign_in_answer_is_the_same_for_unknown_user_and_bad_password(client, referent):
-    unknown = client.post(reverse("login"), {"username": "nobody", "password": "x" * 12})
-    wrong = client.post(reverse("login"), {"username": "referent", "password": "x" * 12})
+    unknown = client.post(reverse("account_login"), {"login": "nobody", "password": "x" * 12})
+    wrong = client.post(reverse("account_login"), {"login": "referent", "password": "x" * 12})
     assert unknown.status_code == wrong.status_code == 200
 
     def error_text(response):

@@ -21,11 +21,9 @@ def _everyone(status, anonymous=LOGIN):
 MATRIX = {
     "home": ("get", None, _everyone(302)),
     "health": ("get", None, _everyone(200, anonymous=200)),
-    "login": ("get", None, {**_everyone(302), "anonymous": 200}),
-    "logout": ("post", None, _everyone(302, anonymous=302)),
+    "set_language": ("post", None, _everyone(302, anonymous=302)),
     "logout_everywhere": ("post", None, _everyone(302)),
     "account": ("get", None, _everyone(200)),
-    "set_language": ("post", None, _everyone(302, anonymous=302)),
     "switch_organisation": ("post", None, _everyone(302)),
     "my_cases": ("get", None, _everyone(200)),
     "case_open": (
@@ -128,6 +126,32 @@ def _route_names(patterns, prefix=""):
             yield pattern.name or f"<unnamed {pattern.pattern}>"
 
 
+# Sign-in and second factors (django-allauth): only about one's own account, never a case.
+# Signed in, "reauth" means "confirm your password first" (allauth's recent-authentication rule).
+REAUTH = "reauth"
+OWN_ACCOUNT = {
+    "account_login": ("get", None, {**_everyone(302), "anonymous": 200}),
+    "account_logout": ("post", None, _everyone(302, anonymous=302)),
+    "account_inactive": ("get", None, _everyone(200, anonymous=200)),
+    "account_reauthenticate": ("get", None, _everyone(200)),
+    "account_change_password": ("get", None, _everyone(200)),
+    "mfa_index": ("get", None, _everyone(200)),
+    "mfa_authenticate": ("get", None, _everyone(302, anonymous=302)),
+    "mfa_reauthenticate": ("get", None, _everyone(302)),
+    "mfa_activate_totp": ("get", None, _everyone(REAUTH)),
+    "mfa_deactivate_totp": ("get", None, _everyone(404)),  # no TOTP to deactivate
+    "mfa_view_recovery_codes": ("get", None, _everyone(404)),  # none generated yet
+    "mfa_generate_recovery_codes": ("get", None, _everyone(REAUTH)),
+    "mfa_download_recovery_codes": ("get", None, _everyone(404)),
+    "mfa_list_webauthn": ("get", None, _everyone(200)),
+    "mfa_add_webauthn": ("get", None, _everyone(REAUTH)),
+    "mfa_reauthenticate_webauthn": ("get", None, _everyone(302)),
+    "mfa_remove_webauthn": ("get", "authenticator", _everyone(REAUTH)),
+    "mfa_edit_webauthn": ("get", "authenticator", _everyone(REAUTH)),
+}
+MATRIX.update(OWN_ACCOUNT)
+
+
 def test_every_route_is_in_the_matrix():
     routes = set(_route_names(get_resolver().url_patterns))
     assert routes - set(MATRIX) == set(), "add the new routes to the permission matrix"
@@ -139,6 +163,8 @@ def _url(name, kind, case):
         return reverse(name, kwargs={"ref": case.ref})
     if kind == "person":
         return reverse(name, kwargs={"ref": case.person.ref})
+    if kind == "authenticator":
+        return reverse(name, kwargs={"pk": 999})
     if kind == "participant":
         participant = case.participants.get(active=True)
         return reverse(name, kwargs={"ref": case.ref, "pk": participant.pk})
@@ -156,7 +182,10 @@ def test_matrix(route, persona, client, case, request):
     wanted = expected[persona]
     if wanted == LOGIN:
         assert response.status_code == 302
-        assert response["Location"].startswith(reverse("login"))
+        assert response["Location"].startswith(reverse("account_login"))
+    elif wanted == REAUTH:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_reauthenticate"))
     else:
         assert response.status_code == wanted, f"{persona} {method.upper()} {url}"
 

@@ -4,7 +4,7 @@ Each rule takes an :class:`~parcours.access.actor.Actor` and the object, and ans
 when a clause below grants it. Views call them after fetching through ``access.shortcuts``.
 """
 
-from parcours.access.groups import ALL_GROUPS, COORDINATION_GROUPS, ROLE_GROUP_CAP
+from parcours.access.groups import ALL_GROUPS, COORDINATION_GROUPS, ROLE_GROUP_CAP, FieldGroup
 from parcours.accounts.enums import OrganisationKind, Role
 
 CASE_EDITOR_ROLES = {Role.CASEWORKER, Role.MANAGER}
@@ -55,7 +55,8 @@ def groups_for(actor, case) -> frozenset[str]:
     """The field groups of the person the actor sees through this case.
 
     Referent: every group. Participant: the groups shared with its organisation. Coordinator: the
-    coordination groups. Always capped by the actor's role (``ROLE_GROUP_CAP``).
+    coordination groups. Location only for those who may reveal it. Always capped by the
+    actor's role (``ROLE_GROUP_CAP``).
     """
     if not can_view_case(actor, case):
         return frozenset()
@@ -67,7 +68,18 @@ def groups_for(actor, case) -> frozenset[str]:
         granted |= set(participation.groups)
     if coordinates(actor, case):
         granted |= COORDINATION_GROUPS
+    if not may_reveal_location(actor):
+        granted.discard(FieldGroup.LOCATION)
     return frozenset(granted) & ROLE_GROUP_CAP.get(actor.role, frozenset())
+
+
+def may_reveal_location(actor) -> bool:
+    """Where a person sleeps is shown only to members designated for it in their organisation
+    (``Membership.may_reveal_location``) and to coordinators; both must sign in with a security
+    key or passkey (``parcours.accounts.mfa``)."""
+    return _is_member(actor) and (
+        actor.membership.may_reveal_location or actor.role == Role.COORDINATOR
+    )
 
 
 def groups_for_person(actor, person) -> frozenset[str]:

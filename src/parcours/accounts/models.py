@@ -92,6 +92,11 @@ class Membership(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="memberships"
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    may_reveal_location = models.BooleanField(
+        _("may reveal where a person is"),
+        default=False,
+        help_text=_("Shows the location group where the case shares it; requires a security key."),
+    )
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)

@@ -44,10 +44,10 @@ class SessionTimeoutMiddleware:
                 logout(request)
                 messages.info(request, expired)
                 if request.headers.get("HX-Request"):
-                    response = redirect(reverse("login"))
-                    response["HX-Redirect"] = reverse("login")
+                    response = redirect(reverse("account_login"))
+                    response["HX-Redirect"] = reverse("account_login")
                     return response
-                return redirect(f"{reverse('login')}?next={request.path}")
+                return redirect(f"{reverse('account_login')}?next={request.path}")
         return self.get_response(request)
 
     @staticmethod

@@ -11,10 +11,15 @@ RANDOM_CHARS = 5
 
 
 def _check_char(prefix: str, body: str) -> str:
-    total = 0
-    for position, char in enumerate(prefix + body, start=1):
-        total += position * (ALPHABET.index(char) if char in ALPHABET else ord(char))
-    return ALPHABET[total % len(ALPHABET)]
+    """Luhn mod 32 over the prefix and body: catches every single mistyped character and most
+    swaps of two neighbours."""
+    n = len(ALPHABET)
+    factor, total = 2, 0
+    for char in reversed(prefix + body):
+        addend = factor * ALPHABET.index(char)
+        factor = 1 if factor == 2 else 2
+        total += addend // n + addend % n
+    return ALPHABET[(n - total % n) % n]
 
 
 def new_reference(prefix: str) -> str:
@@ -31,6 +36,6 @@ def is_valid_reference(prefix: str, ref: str) -> bool:
     if head != prefix or not sep1 or not sep2 or len(first) != 4 or len(tail) != 2:
         return False
     body = first + tail[0]
-    if any(char not in ALPHABET for char in body + tail[1]):
+    if any(char not in ALPHABET for char in head + body + tail[1]):
         return False
     return _check_char(prefix, body) == tail[1]

@@ -9,6 +9,7 @@ nothing.
 import datetime
 import uuid
 
+from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,6 +31,9 @@ from parcours.cases.enums import (
 from parcours.cases.models import Case
 
 DEMO_PASSWORD = "demo-Parcours-2026!"  # noqa: S105  (fictional demo accounts only)
+# The TOTP secret of every demo account (base 32), printed by `parcours demo` so that anyone can
+# add it to an authenticator app. Demo only: real accounts enrol their own factor.
+DEMO_TOTP_SECRET = "PARCOURSDEMOTOTPSECRETXY"  # noqa: S105
 NAMESPACE = uuid.UUID("6f1c2d0e-3a5b-4c7d-9e8f-0a1b2c3d4e5f")
 
 ORGANISATIONS = [
@@ -117,6 +121,7 @@ def load() -> dict:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
+            TOTP.activate(user, DEMO_TOTP_SECRET)
         Membership.objects.get_or_create(
             user=user, organisation=orgs[org_key], role=role, active=True
         )

@@ -4,8 +4,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.views import LoginView
 from django.db import connection
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -13,25 +11,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from dsfr.forms import DsfrBaseForm
 
 from parcours.accounts.middleware import SESSION_KEY
-
-
-class SignInForm(DsfrBaseForm, AuthenticationForm):
-    """Django's sign-in form with the DSFR look; same answer for unknown user and bad password."""
-
-
-class SignInView(LoginView):
-    template_name = "www/auth/sign_in.html"
-    form_class = SignInForm
-    redirect_authenticated_user = True
-
-
-@require_POST
-def sign_out(request):
-    logout(request)
-    return redirect("login")
 
 
 def account(request):
@@ -44,7 +25,7 @@ def sign_out_everywhere(request):
     request.user.sign_out_everywhere()
     logout(request)
     messages.success(request, _("All your sessions are closed."))
-    return redirect("login")
+    return redirect("account_login")
 
 
 class SwitchForm(forms.Form):

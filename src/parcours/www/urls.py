@@ -1,14 +1,13 @@
-from django.urls import path
+from django.urls import include, path
 
 from parcours.www import auth_views, case_views, directory_views, person_views
 
 urlpatterns = [
     path("", case_views.home, name="home"),
     path("sante/", auth_views.health, name="health"),
-    path("connexion/", auth_views.SignInView.as_view(), name="login"),
-    path("deconnexion/", auth_views.sign_out, name="logout"),
+    path("compte/", include("parcours.accounts.urls")),
     path("deconnexion/partout/", auth_views.sign_out_everywhere, name="logout_everywhere"),
-    path("compte/", auth_views.account, name="account"),
+    path("mon-compte/", auth_views.account, name="account"),
     path("organisation/", auth_views.switch_organisation, name="switch_organisation"),
     path("dossiers/", case_views.case_list, name="my_cases"),
     path("dossiers/nouveau/", case_views.case_open, name="case_open"),

@@ -27,6 +27,12 @@ class Command(BaseCommand):
 
     def print_accounts(self):
         self.stdout.write("\nDemo accounts (fictional), password for all: " + data.DEMO_PASSWORD)
+        self.stdout.write(
+            "Second factor: add this TOTP secret to any authenticator app, then type its code: "
+            f"{data.DEMO_TOTP_SECRET}\n  (otpauth://totp/Parcours%3Ademo?secret="
+            f"{data.DEMO_TOTP_SECRET}&issuer=Parcours)\n"
+            "Coordinators must also register a security key or passkey at first sign-in."
+        )
         rows = (
             Membership.objects.filter(active=True)
             .select_related("user", "organisation")

@@ -1,0 +1,25 @@
+"""django-allauth adapters: no self-service sign-up; TOTP secrets encrypted with our key ring."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+
+from parcours.core.crypto import keyring
+
+MFA_SECRET_AAD = b"mfa_authenticator.secret"
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request):
+        """Accounts are created by each organisation's manager, never by sign-up."""
+        return False
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    def encrypt(self, text: str) -> str:
+        return keyring().encrypt(text.encode(), MFA_SECRET_AAD)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return keyring().decrypt(encrypted_text, MFA_SECRET_AAD).decode()
+
+    def get_totp_issuer(self) -> str:
+        return "Parcours"
