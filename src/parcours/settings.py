@@ -295,6 +295,11 @@ LOGGING = {
 # Domain settings.
 PARCOURS_REQUIRE_REASON_FOR_HISTORY = True
 
+# Break-glass: how long a coordinator's exceptional access to a case lasts.
+BREAK_GLASS_HOURS = envconfig.integer("PARCOURS_BREAK_GLASS_HOURS", default=3)
+if not 0 < BREAK_GLASS_HOURS <= 24:
+    raise ImproperlyConfigured("PARCOURS_BREAK_GLASS_HOURS must be between 1 and 24.")
+
 # Retention (docs/retention.md): a closed case stays active for ARCHIVE_DAYS, then is archived;
 # ANONYMISE_DAYS after closure the person's identifying data is erased for good.
 RETENTION_ARCHIVE_DAYS = envconfig.integer("PARCOURS_RETENTION_ARCHIVE_DAYS", default=730)

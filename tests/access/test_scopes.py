@@ -3,7 +3,7 @@
 import pytest
 
 from parcours.access import rules
-from parcours.access.groups import ALL_GROUPS, COORDINATION_GROUPS
+from parcours.access.groups import ALL_GROUPS
 from parcours.access.scopes import visible_cases, visible_people
 from parcours.accounts.enums import OrganisationKind, Role
 from parcours.cases import services
@@ -24,10 +24,10 @@ def test_outsider_sees_nothing(case, outsider):
     assert rules.groups_for(outsider.actor, case) == frozenset()
 
 
-def test_national_coordinator_sees_coordination_groups_only(case, coordinator):
-    assert case in visible_cases(coordinator.actor)
-    assert rules.groups_for(coordinator.actor, case) == COORDINATION_GROUPS
-    assert "health" not in rules.groups_for(coordinator.actor, case)
+def test_national_coordinator_sees_no_case_without_a_reason(case, coordinator):
+    """No territory: outside the cases it takes part in, only break-glass opens a case."""
+    assert case not in visible_cases(coordinator.actor)
+    assert rules.groups_for(coordinator.actor, case) == frozenset()
 
 
 def test_territorial_coordinator_sees_its_departement_only(case, db):

@@ -179,3 +179,13 @@ def test_switching_to_a_membership_that_needs_a_key_asks_for_it(client, outsider
     assert client.get(reverse("my_cases")).status_code == 200
     client.post(reverse("switch_organisation"), {"membership": membership.pk})
     assert client.get(reverse("my_cases")).status_code == 302
+
+
+def test_the_last_factor_of_a_role_that_needs_one_cannot_be_removed(outsider):
+    from allauth.mfa.adapter import get_adapter
+
+    totp = TOTP.activate(outsider.user, TEST_TOTP_SECRET).instance
+    assert not get_adapter().can_delete_authenticator(totp)
+    key = Authenticator.objects.create(user=outsider.user, type="webauthn", data={})
+    assert get_adapter().can_delete_authenticator(totp)
+    assert get_adapter().can_delete_authenticator(key)

@@ -166,3 +166,16 @@ def test_key_rotation_keeps_the_chain_valid(entries, referent, case, settings, m
     finally:
         settings.FIELD_KEYS = old
         crypto.reset_keyring()
+
+
+def test_migrations_leave_the_append_only_triggers_in_place(db):
+    """A table rebuild (SQLite ALTER) would silently drop them: the migrated schema has them."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        names = {row[0] for row in cursor.fetchall()}
+    assert {"audit_journal_no_update", "audit_journal_no_delete"} <= names or {
+        "audit_journal_append_only"
+    } <= names

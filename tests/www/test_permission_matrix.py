@@ -38,6 +38,17 @@ MATRIX = {
         },
     ),
     "directory": ("get", None, _everyone(200)),
+    "break_glass": (
+        "get",
+        None,
+        {
+            "anonymous": LOGIN,
+            "referent": 404,
+            "participant": 404,
+            "outsider": 404,
+            "coordinator": 200,
+        },
+    ),
     "case_detail": (
         "get",
         "case",
@@ -46,7 +57,7 @@ MATRIX = {
             "referent": 200,
             "participant": 200,
             "outsider": 404,
-            "coordinator": 200,
+            "coordinator": 404,
         },
     ),
     "case_status": (
@@ -112,7 +123,7 @@ MATRIX = {
             "referent": 200,
             "participant": 200,
             "outsider": 404,
-            "coordinator": 200,
+            "coordinator": 404,
         },
     ),
 }

@@ -3,12 +3,16 @@
 Deny by default. An actor sees a case when their organisation:
 - is its referent organisation, or
 - takes part in it (an active participation), or
-- coordinates its territory: a national coordinator every case, a territorial coordinator the
-  cases whose referent organisation is in its département (coordinator role only).
+- coordinates its territory: a territorial coordinator sees the cases whose referent
+  organisation is in its département (coordinator role only); or
+- holds an unexpired break-glass grant for it (coordinators only, ``access.breakglass``).
+A national coordination has no territory: outside the cases it takes part in, it opens a case
+only by break-glass, with a written reason.
 Statisticians see no case: they work on aggregates (issue: statistics).
 """
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from parcours.accounts.enums import OrganisationKind, Role
 
@@ -19,10 +23,13 @@ def _case_filter(actor) -> Q | None:
     org = actor.organisation
     condition = Q(referent_org=org) | Q(participants__organisation=org, participants__active=True)
     if actor.role == Role.COORDINATOR:
-        if org.kind == OrganisationKind.NATIONAL_COORDINATOR:
-            condition |= Q(pk__isnull=False)
-        elif org.kind == OrganisationKind.TERRITORIAL_COORDINATOR:
+        if org.kind == OrganisationKind.TERRITORIAL_COORDINATOR:
             condition |= Q(referent_org__departement=org.departement)
+        condition |= Q(
+            break_glass__user=actor.user,
+            break_glass__organisation=org,
+            break_glass__expires_at__gt=timezone.now(),
+        )
     return condition
 
 

@@ -23,3 +23,19 @@ class MFAAdapter(DefaultMFAAdapter):
 
     def get_totp_issuer(self) -> str:
         return "Parcours"
+
+    def can_delete_authenticator(self, authenticator) -> bool:
+        """The last TOTP app or security key of someone whose role needs one stays."""
+        from allauth.mfa.models import Authenticator
+
+        from parcours.accounts.mfa import requires_mfa
+
+        if authenticator.type == Authenticator.Type.RECOVERY_CODES:
+            return True
+        user = authenticator.user
+        if not any(requires_mfa(m) for m in user.active_memberships()):
+            return True
+        others = Authenticator.objects.filter(
+            user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+        ).exclude(pk=authenticator.pk)
+        return others.exists()

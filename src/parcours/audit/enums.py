@@ -15,6 +15,7 @@ class Action(models.TextChoices):
     LOG_CONTACT = "case.contact", _("logged a contact")
     ADD_NOTE = "case.note", _("added a note")
     UPDATE_PERSON = "person.update", _("updated the person")
+    BREAK_GLASS = "case.break_glass", _("opened the case outside their scope")
     SIGN_IN = "auth.sign_in", _("signed in")
     SIGN_OUT = "auth.sign_out", _("signed out")
     SIGN_IN_FAILED = "auth.sign_in_failed", _("failed to sign in")

@@ -33,7 +33,8 @@ class JournalEntry(models.Model):
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, null=True, related_name="+"
     )
-    action = models.CharField(max_length=32, choices=Action.choices)
+    # No `choices`: new actions must not need a migration; labels come from ``Action``.
+    action = models.CharField(max_length=32)
     object_type = models.CharField(max_length=32, blank=True)
     object_ref = models.CharField(max_length=32, blank=True, db_index=True)
     related_ref = models.CharField(max_length=32, blank=True, db_index=True)
@@ -58,6 +59,12 @@ class JournalEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The journal is append-only.")
+
+    def action_label(self) -> str:
+        try:
+            return str(Action(self.action).label)
+        except ValueError:
+            return self.action
 
 
 class JournalHead(models.Model):

@@ -43,6 +43,7 @@ class EventKind(models.TextChoices):
     PARTICIPANT_ENDED = "participant_ended", _("Participant removed")
     CONTACT = "contact", _("Contact")
     NOTE = "note", _("Note")
+    BREAK_GLASS = "break_glass", _("Exceptional access")
 
 
 class ContactChannel(models.TextChoices):

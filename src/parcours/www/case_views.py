@@ -1,6 +1,7 @@
 """Case journey pages: my cases, intake, the case page and its actions. Thin: rules and writes
 live in parcours.access and parcours.cases."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -9,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from parcours.access import rules
+from parcours.access import breakglass, rules
 from parcours.access.groups import FieldGroup
 from parcours.access.scopes import visible_cases
 from parcours.access.shortcuts import get_case_or_404
@@ -21,6 +22,7 @@ from parcours.core.errors import DomainError
 from parcours.core.refs import is_valid_reference
 from parcours.people.search import matching_person_ids
 from parcours.www.forms import (
+    BreakGlassForm,
     CaseFilterForm,
     ContactForm,
     IntakeForm,
@@ -237,3 +239,22 @@ def case_participant_end(request, ref, pk):
     services.end_participant(request.actor, participant)
     messages.success(request, _("Participant removed: it no longer sees this case."))
     return redirect("case_detail", ref=case.ref)
+
+
+def break_glass(request):
+    """A coordinator opens a case outside their scope: reference and written reason."""
+    actor = request.actor
+    if not breakglass.can_break_glass(actor):
+        raise Http404
+    form = BreakGlassForm(request.POST or None)
+    opened = []
+
+    def action(data):
+        opened.append(breakglass.open_case(actor, data["ref"], data["reason"]))
+
+    if request.method == "POST" and _submitted(
+        request, form, action, _("Exceptional access granted; the referent is told.")
+    ):
+        return redirect("case_detail", ref=opened[0].case.ref)
+    context = {"form": form, "hours": settings.BREAK_GLASS_HOURS}
+    return render(request, "www/cases/break_glass.html", context)

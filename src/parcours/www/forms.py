@@ -140,6 +140,16 @@ class IntakeForm(DsfrBaseForm):
         }
 
 
+class BreakGlassForm(DsfrBaseForm):
+    ref = forms.CharField(label=_("Case reference"), max_length=12, help_text=_("e.g. C-7K3M-Q9"))
+    reason = forms.CharField(
+        label=_("Why you need this case now"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=_("The referent organisation will read it. The access lasts a few hours."),
+    )
+
+
 class CaseFilterForm(DsfrBaseForm):
     q = forms.CharField(label=_("Reference, exact name or phone"), required=False, max_length=200)
     status = forms.ChoiceField(

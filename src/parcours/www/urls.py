@@ -11,6 +11,7 @@ urlpatterns = [
     path("organisation/", auth_views.switch_organisation, name="switch_organisation"),
     path("dossiers/", case_views.case_list, name="my_cases"),
     path("dossiers/nouveau/", case_views.case_open, name="case_open"),
+    path("acces-exceptionnel/", case_views.break_glass, name="break_glass"),
     path("dossiers/<str:ref>/", case_views.case_detail, name="case_detail"),
     path("dossiers/<str:ref>/statut/", case_views.case_status, name="case_status"),
     path("dossiers/<str:ref>/contacts/", case_views.case_contact, name="case_contact"),

@@ -1,0 +1,90 @@
+"""Break-glass: a written reason, a time limit, the journal, the timeline and the referent told."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from parcours.access import breakglass, rules
+from parcours.access.models import BreakGlassGrant
+from parcours.access.scopes import visible_cases
+from parcours.accounts.enums import OrganisationKind, Role
+from parcours.audit.models import JournalEntry
+from parcours.core.errors import DomainError, NotAllowed
+from tests.conftest import make_persona, sign_in
+
+REASON = "Appel de la gendarmerie : la personne est signalée en danger immédiat ce soir."
+
+
+def test_coordinator_opens_a_case_with_a_reason(
+    case, coordinator, referent, django_capture_on_commit_callbacks
+):
+    referent.user.email = "referent@demo.invalid"
+    referent.user.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        grant = breakglass.open_case(coordinator.actor, case.ref, REASON)
+    assert case in visible_cases(coordinator.actor)
+    assert rules.groups_for(coordinator.actor, case)
+    assert grant.expires_at - grant.granted_at == datetime.timedelta(hours=3)
+    entry = JournalEntry.objects.filter(action="case.break_glass").get()
+    assert entry.reason == REASON and entry.user == coordinator.user
+    assert case.events.filter(kind="break_glass").exists()
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["referent@demo.invalid"]
+    body = mail.outbox[0].body + mail.outbox[0].subject
+    assert case.ref in body and "Amadou" not in body and "Fictif" not in body
+
+
+def test_access_ends_when_the_grant_expires(case, coordinator):
+    grant = breakglass.open_case(coordinator.actor, case.ref, REASON)
+    BreakGlassGrant.objects.filter(pk=grant.pk).update(
+        granted_at=timezone.now() - datetime.timedelta(hours=4),
+        expires_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+    assert case not in visible_cases(coordinator.actor)
+    assert not rules.can_view_case(coordinator.actor, case)
+
+
+@pytest.mark.parametrize("reason", ["", "urgent", "x" * 29])
+def test_a_real_reason_is_required(case, coordinator, reason):
+    with pytest.raises(DomainError):
+        breakglass.open_case(coordinator.actor, case.ref, reason)
+    assert not BreakGlassGrant.objects.exists()
+
+
+def test_only_coordinators_break_glass(case, outsider, participant):
+    for persona in (outsider, participant):
+        with pytest.raises(NotAllowed):
+            breakglass.open_case(persona.actor, case.ref, REASON)
+
+
+def test_unknown_reference_is_said(coordinator, db):
+    with pytest.raises(DomainError, match="Aucun dossier|No case"):
+        breakglass.open_case(coordinator.actor, "C-0000-00", REASON)
+
+
+def test_territorial_coordinator_needs_it_outside_its_departement(case, db):
+    elsewhere = make_persona(
+        "coord69", kind=OrganisationKind.TERRITORIAL_COORDINATOR, role=Role.COORDINATOR, dep="69"
+    )
+    assert case not in visible_cases(elsewhere.actor)
+    breakglass.open_case(elsewhere.actor, case.ref, REASON)
+    assert case in visible_cases(elsewhere.actor)
+
+
+def test_break_glass_page(client, coordinator, case):
+    sign_in(client, coordinator)
+    assert client.get(reverse("case_detail", kwargs={"ref": case.ref})).status_code == 404
+    short = client.post(reverse("break_glass"), {"ref": case.ref, "reason": "vite"})
+    assert short.status_code == 200 and "au moins 30 caractères" in short.content.decode()
+    response = client.post(reverse("break_glass"), {"ref": case.ref, "reason": REASON})
+    assert response["Location"] == reverse("case_detail", kwargs={"ref": case.ref})
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_referent_sees_the_reason_on_the_timeline(client, coordinator, referent, case):
+    breakglass.open_case(coordinator.actor, case.ref, REASON)
+    sign_in(client, referent)
+    page = client.get(reverse("case_detail", kwargs={"ref": case.ref})).content.decode()
+    assert REASON in page and coordinator.actor.organisation.name in page
