@@ -60,6 +60,7 @@ if MODE == "production" and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = envconfig.csv("PARCOURS_CSRF_TRUSTED_ORIGINS", default="")
 
 INSTALLED_APPS = [
+    "django.contrib.admin.apps.SimpleAdminConfig",  # our own site: parcours.accounts.admin
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -294,6 +295,13 @@ LOGGING = {
 
 # Domain settings.
 PARCOURS_REQUIRE_REASON_FOR_HISTORY = True
+
+# Django admin: staff only, behind the second factor, never at the default /admin/.
+ADMIN_PATH = os.environ.get("PARCOURS_ADMIN_PATH", "gestion-interne/").strip("/") + "/"
+if ADMIN_PATH in ("admin/", "/") or not ADMIN_PATH.replace("-", "").replace("/", "").isalnum():
+    raise ImproperlyConfigured(
+        "PARCOURS_ADMIN_PATH must be a simple path other than admin/ (letters, digits, dashes)."
+    )
 
 # Break-glass: how long a coordinator's exceptional access to a case lasts.
 BREAK_GLASS_HOURS = envconfig.integer("PARCOURS_BREAK_GLASS_HOURS", default=3)

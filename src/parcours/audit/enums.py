@@ -16,6 +16,8 @@ class Action(models.TextChoices):
     ADD_NOTE = "case.note", _("added a note")
     UPDATE_PERSON = "person.update", _("updated the person")
     BREAK_GLASS = "case.break_glass", _("opened the case outside their scope")
+    ADMIN_VIEW = "admin.view", _("viewed an administration page")
+    ADMIN_CHANGE = "admin.change", _("changed data in the administration")
     SIGN_IN = "auth.sign_in", _("signed in")
     SIGN_OUT = "auth.sign_out", _("signed out")
     SIGN_IN_FAILED = "auth.sign_in_failed", _("failed to sign in")
