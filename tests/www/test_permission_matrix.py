@@ -193,6 +193,9 @@ def test_matrix(route, persona, client, case, request):
     url = _url(route, kind, case)
     response = getattr(client, method)(url)
     wanted = expected[persona]
+    if "text/html" in response.get("Content-Type", ""):
+        csp = response["Content-Security-Policy"]  # every HTML answer, errors included
+        assert "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
     if wanted == LOGIN:
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("account_login"))
