@@ -171,6 +171,8 @@ MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TRUST_ENABLED = False
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = MODE != "production"  # http://127.0.0.1 in the demo
 MFA_TOTP_ISSUER = "Parcours"
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell users by e-mail when a factor or password changes
+ALLAUTH_TRUSTED_PROXY_COUNT = envconfig.integer("PARCOURS_PROXY_COUNT", default=0)
 # Shared by every web process: used-TOTP-code markers, lock-outs, rate limits.
 CACHES = {
     "default": {

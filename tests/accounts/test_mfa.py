@@ -189,3 +189,31 @@ def test_the_last_factor_of_a_role_that_needs_one_cannot_be_removed(outsider):
     key = Authenticator.objects.create(user=outsider.user, type="webauthn", data={})
     assert get_adapter().can_delete_authenticator(totp)
     assert get_adapter().can_delete_authenticator(key)
+
+
+def test_a_phished_totp_session_cannot_add_a_second_key(client, coordinator):
+    """The real coordinator has a key; someone with her password and a TOTP code has not."""
+    import datetime
+
+    from django.utils import timezone
+
+    Authenticator.objects.create(
+        user=coordinator.user,
+        type="webauthn",
+        data={},
+        created_at=timezone.now() - datetime.timedelta(days=30),
+    )
+    TOTP.activate(coordinator.user, TEST_TOTP_SECRET)
+    sign_in(client, coordinator, factor="totp")
+    response = client.get(reverse("mfa_add_webauthn"))
+    assert response["Location"] == reverse("account_login")
+    # and a key added anyway (by any other path) would not count for the session
+    from parcours.accounts.mfa import session_factors
+
+    sign_in(client, coordinator, factor="totp")
+    Authenticator.objects.create(user=coordinator.user, type="webauthn", data={})
+    request = type("R", (), {"session": client.session})()
+    assert "webauthn" not in session_factors(
+        request, Authenticator.objects.filter(user=coordinator.user)
+    )
+    assert client.get(reverse("my_cases"))["Location"] == reverse("account_login")

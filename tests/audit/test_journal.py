@@ -143,10 +143,17 @@ def test_removed_head_and_last_row_are_detected(entries):
 
 
 def test_key_rotation_keeps_the_chain_valid(entries, referent, case, settings, monkeypatch):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP
+
     from parcours.core import crypto, keyconfig
     from parcours.core.rotation import rotate_all
+    from tests.conftest import TEST_TOTP_SECRET, totp_code
 
     record(referent.actor, Action.VIEW_CASE, case, reason="motif confidentiel")
+    TOTP.activate(referent.user, TEST_TOTP_SECRET)
+    codes = RecoveryCodes.activate(referent.user).get_unused_codes()
     old = settings.FIELD_KEYS
     settings.FIELD_KEYS = keyconfig.KeyMaterial(
         field_keys=(("new", b"n" * 32), *old.field_keys), blind_index_key=old.blind_index_key
@@ -163,6 +170,15 @@ def test_key_rotation_keeps_the_chain_valid(entries, referent, case, settings, m
         assert verify().ok
         case.person.refresh_from_db()
         assert case.person.family_name == "Fictif"
+        # second factors still work once the old key is gone
+        settings.FIELD_KEYS = keyconfig.KeyMaterial(
+            field_keys=(("new", b"n" * 32),), blind_index_key=old.blind_index_key
+        )
+        crypto.reset_keyring()
+        totp = TOTP(Authenticator.objects.get(user=referent.user, type="totp"))
+        assert totp.validate_code(totp_code(TEST_TOTP_SECRET))
+        rc = RecoveryCodes(Authenticator.objects.get(user=referent.user, type="recovery_codes"))
+        assert rc.get_unused_codes() == codes
     finally:
         settings.FIELD_KEYS = old
         crypto.reset_keyring()

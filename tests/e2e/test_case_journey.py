@@ -89,7 +89,10 @@ def test_outsider_gets_404_and_does_not_see_the_case(e2e_page, demo):
     # Not in the outsider's list, nor found by searching for its reference.
     e2e_page.goto("/dossiers/")
     assert ref not in listed_refs(e2e_page)
-    e2e_page.goto(f"/dossiers/?q={ref}")
+    page.locator("main form input[name=q]").fill(ref)
+    with page.expect_response(lambda r: r.request.method == "POST" and "/dossiers/" in r.url):
+        page.locator("main form button[type=submit]").first.click()
+    assert "q=" not in page.url  # the search never goes into the address bar
     assert ref not in listed_refs(e2e_page)
     assert page.get_by_test_id("no-case").count() == 1
 

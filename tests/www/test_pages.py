@@ -75,16 +75,16 @@ def test_messages_in_english_when_chosen(client, referent):
 
 def test_search_by_exact_name_is_journaled_without_the_name(client, referent, case):
     sign_in(client, referent)
-    page = client.get(reverse("my_cases"), {"q": "amadou fictif"}).content.decode()
+    page = client.post(reverse("my_cases"), {"q": "amadou fictif"}).content.decode()
     assert case.ref in page
     entry = JournalEntry.objects.filter(action="person.search").get()
     assert "amadou" not in f"{entry.object_ref}{entry.reason}{entry.groups}".lower()
-    assert case.ref not in client.get(reverse("my_cases"), {"q": "Autre Nom"}).content.decode()
+    assert case.ref not in client.post(reverse("my_cases"), {"q": "Autre Nom"}).content.decode()
 
 
 def test_search_never_reaches_beyond_the_actor_scope(client, outsider, case):
     sign_in(client, outsider)
-    page = client.get(reverse("my_cases"), {"q": "Amadou Fictif"}).content.decode()
+    page = client.post(reverse("my_cases"), {"q": "Amadou Fictif"}).content.decode()
     assert case.ref not in page
 
 
@@ -198,3 +198,40 @@ def test_switching_organisation(client, referent, outsider, case):
     other = referent.user.memberships.get(organisation=outsider.actor.organisation)
     client.post(reverse("switch_organisation"), {"membership": other.pk})
     assert client.get(url).status_code == 404
+
+
+def test_the_host_shelter_is_listed_only_for_those_who_see_the_location(
+    client, referent, participant, case
+):
+    from parcours.cases import services
+    from tests.conftest import make_persona
+
+    shelter = make_persona("shelter-org", kind="shelter_facility", role="facility_staff")
+    services.add_participant(
+        referent.actor,
+        case,
+        organisation=shelter.actor.organisation,
+        role="shelter",
+        groups=["identity", "location"],
+        basis="consent",
+        consent_date=case.opened_at.date(),
+    )
+    url = reverse("case_detail", kwargs={"ref": case.ref})
+    name = shelter.actor.organisation.name
+    sign_in(client, participant)  # police: no location group
+    assert name not in client.get(url).content.decode()
+    client.logout()
+    colleague = make_persona("colleague", organisation=referent.actor.organisation)
+    sign_in(client, colleague)  # sees the social timeline, not the location
+    assert name not in client.get(url).content.decode()
+    client.logout()
+    sign_in(client, referent)  # designated to see the location
+    assert name in client.get(url).content.decode()
+
+
+def test_a_name_in_the_url_is_ignored(client, referent, case):
+    """Searches are posted: a name typed into the address bar finds nothing and is not logged."""
+    sign_in(client, referent)
+    page = client.get(reverse("my_cases"), {"q": "Zzz Inconnu"}).content.decode()
+    assert case.ref in page  # the filter was not applied
+    assert not JournalEntry.objects.filter(action="person.search").exists()

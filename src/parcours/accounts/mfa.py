@@ -45,14 +45,20 @@ def requires_webauthn(membership) -> bool:
 
 
 def session_factors(request, authenticators) -> set[str]:
-    """The second factors used in this session: at sign-in, or by enrolling one since (adding
-    a factor needs a fresh re-authentication and proves possession of it)."""
+    """The second factors used in this session: at sign-in, or by enrolling the *first* one of
+    its kind since (adding a factor needs a fresh re-authentication and proves possession of
+    it). A second key added in a session that did not use the first one does not count: a
+    phished password and TOTP code must not let someone replace the real key."""
     records = request.session.get(AUTHENTICATION_METHODS_SESSION_KEY, [])
     used = {r.get("type") for r in records if r.get("method") == "mfa"}
     if records:
         started = datetime.datetime.fromtimestamp(records[0].get("at", 0), tz=datetime.UTC)
-        used |= {a.type for a in authenticators if a.created_at >= started}
+        before = {a.type for a in authenticators if a.created_at < started}
+        used |= {a.type for a in authenticators if a.created_at >= started} - before
     return used & {TOTP, WEBAUTHN, Authenticator.Type.RECOVERY_CODES}
+
+
+ADDING_A_KEY = ("/compte/2fa/webauthn/add/", "/compte/2fa/totp/activate/")
 
 
 class MfaRequiredMiddleware:
@@ -61,6 +67,10 @@ class MfaRequiredMiddleware:
 
     def __call__(self, request):
         actor = getattr(request, "actor", None)
+        if actor is not None and request.path.startswith(ADDING_A_KEY):
+            refusal = self._refuse_new_factor(request)
+            if refusal is not None:
+                return refusal
         if actor is None or request.path.startswith(OPEN_PREFIXES):
             return self.get_response(request)
         membership = actor.membership
@@ -98,6 +108,19 @@ class MfaRequiredMiddleware:
                 )
             return self._again(request, _("Sign in again with your second factor."))
         return self.get_response(request)
+
+    def _refuse_new_factor(self, request):
+        """Who already has a security key adds factors only from a session that used it."""
+        authenticators = list(
+            Authenticator.objects.filter(user=request.user).only("type", "created_at")
+        )
+        if WEBAUTHN in {a.type for a in authenticators} and WEBAUTHN not in session_factors(
+            request, authenticators
+        ):
+            return self._again(
+                request, _("Sign in with your security key before adding another factor.")
+            )
+        return None
 
     @staticmethod
     def _enrol(request, url_name, message):

@@ -15,7 +15,13 @@ from parcours.access.groups import ALL_GROUPS, FieldGroup, sorted_groups
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
 from parcours.cases import lifecycle
-from parcours.cases.enums import CaseStatus, ContactChannel, EventKind, SharingBasis
+from parcours.cases.enums import (
+    CaseStatus,
+    ContactChannel,
+    EventKind,
+    ParticipantRole,
+    SharingBasis,
+)
 from parcours.cases.models import Case, Contact, Event, Participant, Transition
 from parcours.cases.timeline import add_event
 from parcours.core.errors import DomainError, NotAllowed
@@ -192,6 +198,7 @@ def add_participant(
             actor,
             EventKind.PARTICIPANT_ADDED,
             at=now,
+            group=_participation_group(role),
             data={"organisation": organisation.name},
         )
         record(
@@ -202,6 +209,11 @@ def add_participant(
             reason=f"{basis}:{legal_basis}" if legal_basis else basis,
         )
     return participant
+
+
+def _participation_group(role: str) -> str:
+    """A host shelter's name says where the person is: its events belong to the location group."""
+    return FieldGroup.LOCATION if role == ParticipantRole.SHELTER else FieldGroup.SOCIAL
 
 
 def end_participant(actor, participant: Participant, *, reason: str = "") -> Participant:
@@ -221,6 +233,7 @@ def end_participant(actor, participant: Participant, *, reason: str = "") -> Par
             actor,
             EventKind.PARTICIPANT_ENDED,
             at=now,
+            group=_participation_group(participant.role),
             data={"organisation": participant.organisation.name},
         )
         record(actor, Action.END_PARTICIPANT, case, reason=reason)

@@ -33,5 +33,31 @@ def rotate_all() -> int:
                 # QuerySet.update of the base class: the journal's manager refuses updates.
                 QuerySet.update(model._base_manager.filter(pk=obj.pk), **values)
                 rows += 1
+        rows += _rotate_second_factor_secrets()
         KeyCanary.objects.exclude(key_id__in=[ring.current_id, "~blind"]).delete()
+    return rows
+
+
+SEALED_KEYS = ("secret", "seed")  # TOTP secret, recovery-code seed (MFAAdapter.encrypt)
+
+
+def _rotate_second_factor_secrets() -> int:
+    """allauth keeps its secrets in a JSON column, sealed by our MFA adapter: reseal them."""
+    from allauth.mfa.models import Authenticator
+
+    from parcours.accounts.adapters import MFA_SECRET_AAD
+
+    ring = keyring()
+    rows = 0
+    for authenticator in Authenticator.objects.all().iterator(chunk_size=500):
+        data = dict(authenticator.data)
+        changed = False
+        for key in SEALED_KEYS:
+            if isinstance(data.get(key), str) and data[key].startswith("v1."):
+                plain = ring.decrypt(data[key], MFA_SECRET_AAD)
+                data[key] = ring.encrypt(plain, MFA_SECRET_AAD)
+                changed = True
+        if changed:
+            Authenticator.objects.filter(pk=authenticator.pk).update(data=data)
+            rows += 1
     return rows

@@ -17,6 +17,7 @@ from parcours.access.shortcuts import get_case_or_404
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
 from parcours.cases import lifecycle, services
+from parcours.cases.enums import ParticipantRole
 from parcours.cases.models import Participant
 from parcours.core.errors import DomainError
 from parcours.core.refs import is_valid_reference
@@ -41,7 +42,14 @@ def home(request):
 def case_list(request):
     """Cases visible to the active organisation, filtered; an exact-name search is journaled."""
     actor = request.actor
-    form = CaseFilterForm(request.GET or None)
+    # Names and phone numbers never travel in a URL (history, logs, referrers): the search is
+    # posted; a `q` in the query string is ignored.
+    if request.method == "POST":
+        data = request.POST
+    else:
+        data = request.GET.copy()
+        data.pop("q", None)
+    form = CaseFilterForm(data or None)
     cases = visible_cases(actor).select_related("referent_org", "person").order_by("-opened_at")
     query = ""
     if form.is_valid():
@@ -89,6 +97,15 @@ def case_open(request):
     return render(request, "www/cases/open.html", {"form": form})
 
 
+def visible_participants(case, groups):
+    """Who takes part in the case. The host shelter is itself a location: it is listed only for
+    those who see where the person sleeps."""
+    participants = case.participants.filter(active=True).select_related("organisation")
+    if FieldGroup.LOCATION not in groups:
+        participants = participants.exclude(role=ParticipantRole.SHELTER)
+    return participants
+
+
 def _case_context(request, case, **forms):
     actor = request.actor
     groups = rules.groups_for(actor, case)
@@ -105,7 +122,7 @@ def _case_context(request, case, **forms):
         "contacts": case.contacts.select_related("by_org")[:50]
         if FieldGroup.SOCIAL in groups
         else [],
-        "participants": case.participants.filter(active=True).select_related("organisation"),
+        "participants": visible_participants(case, groups),
         "transitions": case.transitions.select_related("by_org"),
         "status_form": forms.get("status_form")
         or (
