@@ -280,6 +280,15 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Outgoing mail (notifications hold references and links, never names).
+BASE_URL = os.environ.get("PARCOURS_BASE_URL", "").rstrip("/")  # for absolute links in e-mails
+DEFAULT_FROM_EMAIL = os.environ.get("PARCOURS_EMAIL_FROM", "parcours@localhost")
+EMAIL_HOST = os.environ.get("PARCOURS_EMAIL_HOST", "localhost")
+EMAIL_PORT = envconfig.integer("PARCOURS_EMAIL_PORT", default=25)
+EMAIL_HOST_USER = os.environ.get("PARCOURS_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = envconfig.secret("PARCOURS_EMAIL_PASSWORD", required=False)
+EMAIL_USE_TLS = envconfig.boolean("PARCOURS_EMAIL_TLS", default=MODE == "production")
+EMAIL_TIMEOUT = 10
 EMAIL_BACKEND = (
     "django.core.mail.backends.console.EmailBackend"
     if MODE != "production"

@@ -88,3 +88,16 @@ def test_referent_sees_the_reason_on_the_timeline(client, coordinator, referent,
     sign_in(client, referent)
     page = client.get(reverse("case_detail", kwargs={"ref": case.ref})).content.decode()
     assert REASON in page and coordinator.actor.organisation.name in page
+
+
+def test_a_failed_notification_keeps_the_access_and_is_logged(
+    case, coordinator, referent, settings, caplog, django_capture_on_commit_callbacks
+):
+    referent.user.email = "referent@demo.invalid"
+    referent.user.save()
+    settings.EMAIL_BACKEND = "tests.access.failing_mail.Backend"
+    with django_capture_on_commit_callbacks(execute=True):
+        breakglass.open_case(coordinator.actor, case.ref, REASON)
+    assert case in visible_cases(coordinator.actor)
+    assert f"not sent for case {case.ref}" in caplog.text
+    assert "Amadou" not in caplog.text

@@ -281,3 +281,15 @@ def test_every_personal_field_of_a_person_is_erased():
     bookkeeping = {"id", "ref", "created_at", "version", "anonymised_at"}
     fields = {field.name for field in Person._meta.concrete_fields}
     assert fields - bookkeeping == set(retention.erased_values())
+
+
+def test_anonymisation_erases_break_glass_reasons(case, referent, coordinator, now):
+    from parcours.access import breakglass
+    from parcours.access.models import BreakGlassGrant
+
+    breakglass.open_case(
+        coordinator.actor, case.ref, "Appel concernant Amadou Fictif, en danger ce soir à Lyon."
+    )
+    close(case, referent, now - days(ANONYMISE_DAYS) - MINUTE)
+    retention.apply(now)
+    assert BreakGlassGrant.objects.get(case=case).reason == ""

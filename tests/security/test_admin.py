@@ -82,8 +82,11 @@ def test_admin_matrix(route, client, staff, referent):
     sign_in(client, referent)
     assert client.get(url).status_code in (302, 403)
     client.logout()
-    # staff without a second factor in this session: refused
+    # staff without a second factor in this session, or with TOTP only: refused
     client.force_login(staff.user)
+    assert client.get(url).status_code in (302, 403)
+    client.logout()
+    sign_in(client, staff, factor="totp")
     assert client.get(url).status_code in (302, 403)
     client.logout()
     # staff with a second factor: served
@@ -116,6 +119,8 @@ def test_admin_reads_and_changes_are_journaled(client, staff):
     )
     actions = list(JournalEntry.objects.filter(user=staff.user).values_list("action", flat=True))
     assert "admin.view" in actions and "admin.change" in actions
+    change = JournalEntry.objects.filter(user=staff.user, action="admin.change").last()
+    assert "Name" in change.reason and "Nouveau nom" not in change.reason  # fields, not values
     org.refresh_from_db()
     assert org.name == "Nouveau nom fictif"
 

@@ -98,3 +98,26 @@ def test_sign_in_answer_is_the_same_for_unknown_user_and_bad_password(client, re
         return response.context["form"].non_field_errors()
 
     assert error_text(unknown) == error_text(wrong)
+
+
+def test_a_form_posted_without_its_csrf_token_is_refused(referent, case):
+    from django.test import Client
+
+    from parcours.cases.models import Contact
+
+    client = Client(enforce_csrf_checks=True)
+    sign_in(client, referent)
+    response = client.post(
+        reverse("case_contact", kwargs={"ref": case.ref}), {"channel": "phone", "note": "x"}
+    )
+    assert response.status_code == 403
+    assert not Contact.objects.filter(case=case).exists()
+
+
+def test_a_deactivated_account_loses_access_at_once(client, referent, case):
+    sign_in(client, referent)
+    url = reverse("case_detail", kwargs={"ref": case.ref})
+    assert client.get(url).status_code == 200
+    referent.user.is_active = False
+    referent.user.save()
+    assert client.get(url).status_code == 302

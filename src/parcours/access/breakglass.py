@@ -6,6 +6,7 @@ commits (the e-mail holds the case reference and a link, never a name).
 """
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -21,6 +22,7 @@ from parcours.core.errors import DomainError, NotAllowed
 from parcours.core.refs import is_valid_reference
 
 MIN_REASON = 30
+logger = logging.getLogger(__name__)
 
 
 def can_break_glass(actor) -> bool:
@@ -93,7 +95,14 @@ def _tell_referent(case, actor) -> None:
     )
     if not recipients:
         return
-    link = reverse("case_detail", kwargs={"ref": case.ref})
+    link = settings.BASE_URL + reverse("case_detail", kwargs={"ref": case.ref})
+    try:
+        _send(case, actor, link, recipients)
+    except Exception:  # the access stands; the failure is logged (reference only) for the operator
+        logger.warning("break-glass notification not sent for case %s", case.ref, exc_info=True)
+
+
+def _send(case, actor, link, recipients) -> None:
     send_mail(
         subject=_("Parcours: exceptional access to case %(ref)s") % {"ref": case.ref},
         message=_(
@@ -108,7 +117,6 @@ def _tell_referent(case, actor) -> None:
         },
         from_email=None,
         recipient_list=recipients,
-        fail_silently=True,
     )
 
 

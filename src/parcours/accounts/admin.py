@@ -18,16 +18,17 @@ class ParcoursAdminSite(admin.AdminSite):
     index_title = _("Organisations and accounts")
 
     def has_permission(self, request):
-        """Active staff who signed in with a second factor in this session."""
+        """Active staff who signed in with a security key or passkey in this session: the admin
+        grants memberships, including the right to see where people are."""
         from allauth.mfa.models import Authenticator
 
-        from parcours.accounts.mfa import session_factors
+        from parcours.accounts.mfa import WEBAUTHN, session_factors
 
         user = request.user
         if not (user.is_active and user.is_staff):
             return False
         authenticators = list(Authenticator.objects.filter(user=user).only("type", "created_at"))
-        return bool(session_factors(request, authenticators))
+        return WEBAUTHN in session_factors(request, authenticators)
 
     def login(self, request, extra_context=None):
         """No second sign-in form that would skip the second factor: use the main one."""
@@ -50,6 +51,15 @@ class JournaledAdmin(admin.ModelAdmin):
             user=request.user,
             reason=f"{self.model._meta.label}:{object_id or ''}",
         )
+
+    def log_change(self, request, obj, message):
+        """What changed (field names, never values) goes to the journal too."""
+        import json
+
+        from parcours.audit.enums import Action
+
+        self._journal(request, Action.ADMIN_CHANGE, f"{obj.pk}:{json.dumps(message)[:500]}")
+        return super().log_change(request, obj, message)
 
     def changelist_view(self, request, extra_context=None):
         from parcours.audit.enums import Action

@@ -21,6 +21,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from parcours.access.groups import ALL_GROUPS
+from parcours.access.models import BreakGlassGrant
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
 from parcours.cases.enums import CaseStatus
@@ -161,6 +162,7 @@ def _anonymise(now: datetime.datetime) -> list[str]:
         Event.objects.filter(case_id__in=case_ids).update(summary="")
         Contact.objects.filter(case_id__in=case_ids).update(note="")
         Transition.objects.filter(case_id__in=case_ids).update(reason="")
+        BreakGlassGrant.objects.filter(case_id__in=case_ids).update(reason="")
         record(None, Action.RETENTION_ANONYMISE, person, groups=ALL_GROUPS, reason=reason)
         done.append(person.ref)
     return done
