@@ -217,3 +217,33 @@ def test_a_phished_totp_session_cannot_add_a_second_key(client, coordinator):
         request, Authenticator.objects.filter(user=coordinator.user)
     )
     assert client.get(reverse("my_cases"))["Location"] == reverse("account_login")
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "mfa_remove_webauthn",
+        "mfa_edit_webauthn",
+        "mfa_deactivate_totp",
+        "mfa_generate_recovery_codes",
+    ],
+)
+def test_a_phished_totp_session_cannot_remove_or_replace_the_key(client, coordinator, page):
+    import datetime
+
+    from django.utils import timezone
+
+    key = Authenticator.objects.create(
+        user=coordinator.user,
+        type="webauthn",
+        data={},
+        created_at=timezone.now() - datetime.timedelta(days=30),
+    )
+    TOTP.activate(coordinator.user, TEST_TOTP_SECRET)
+    sign_in(client, coordinator, factor="totp")
+    kwargs = {"pk": key.pk} if "webauthn" in page else {}
+    for method in ("get", "post"):
+        response = getattr(client, method)(reverse(page, kwargs=kwargs))
+        assert response["Location"] == reverse("account_login")
+        sign_in(client, coordinator, factor="totp")
+    assert Authenticator.objects.filter(pk=key.pk).exists()

@@ -58,7 +58,13 @@ def session_factors(request, authenticators) -> set[str]:
     return used & {TOTP, WEBAUTHN, Authenticator.Type.RECOVERY_CODES}
 
 
-ADDING_A_KEY = ("/compte/2fa/webauthn/add/", "/compte/2fa/totp/activate/")
+# Pages that add, remove or replace a factor (allauth's paths under /compte/2fa/).
+CHANGING_FACTORS = (
+    "/compte/2fa/webauthn/add/",
+    "/compte/2fa/webauthn/keys/",  # edit and remove
+    "/compte/2fa/totp/",  # activate and deactivate
+    "/compte/2fa/recovery-codes/generate/",
+)
 
 
 class MfaRequiredMiddleware:
@@ -67,7 +73,7 @@ class MfaRequiredMiddleware:
 
     def __call__(self, request):
         actor = getattr(request, "actor", None)
-        if actor is not None and request.path.startswith(ADDING_A_KEY):
+        if actor is not None and request.path.startswith(CHANGING_FACTORS):
             refusal = self._refuse_new_factor(request)
             if refusal is not None:
                 return refusal
@@ -110,7 +116,8 @@ class MfaRequiredMiddleware:
         return self.get_response(request)
 
     def _refuse_new_factor(self, request):
-        """Who already has a security key adds factors only from a session that used it."""
+        """Who has a security key changes factors (adds, removes, replaces) only from a session
+        that used it: a phished password and TOTP code must not swap the key for another."""
         authenticators = list(
             Authenticator.objects.filter(user=request.user).only("type", "created_at")
         )
