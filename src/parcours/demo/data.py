@@ -125,6 +125,11 @@ def load() -> dict:
         Membership.objects.get_or_create(
             user=user, organisation=orgs[org_key], role=role, active=True
         )
+    # The association's manager is the one designated to see where people sleep (she signs in
+    # with a security key); her caseworkers see every other group.
+    Membership.objects.filter(
+        user__username="nadia.asso33", organisation=orgs["asso33"], active=True
+    ).update(may_reveal_location=True)
     # A coordinator who also works for an association: shows the organisation switch.
     sophie = User.objects.get(username="sophie.coord33")
     Membership.objects.get_or_create(
@@ -180,7 +185,7 @@ def _scenarios(orgs) -> None:
         camille,
         s1,
         organisation=orgs["siao33"],
-        role=ParticipantRole.SHELTER,
+        role=ParticipantRole.SUPPORT,
         groups=[G.IDENTITY, G.SOCIAL],
         basis=SharingBasis.CONSENT,
         consent_date=today - datetime.timedelta(days=20),
