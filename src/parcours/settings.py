@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "parcours.audit",
     "parcours.people",
     "parcours.cases",
+    "parcours.referrals",
     "parcours.access",
     "parcours.www",
     "parcours.demo",

@@ -16,6 +16,14 @@ class Action(models.TextChoices):
     ADD_NOTE = "case.note", _("added a note")
     UPDATE_PERSON = "person.update", _("updated the person")
     BREAK_GLASS = "case.break_glass", _("opened the case outside their scope")
+    REFERRAL_CREATE = "referral.create", _("created a referral")
+    REFERRAL_STATUS = "referral.status", _("changed the status of a referral")
+    REFERRAL_LEGAL_BASIS = (
+        "referral.legal_basis",
+        _("sent a referral without consent, on a legal basis"),
+    )
+    CONSENT_RECORD = "consent.record", _("recorded the person's consent")
+    CONSENT_WITHDRAW = "consent.withdraw", _("recorded a withdrawal of consent")
     ADMIN_VIEW = "admin.view", _("viewed an administration page")
     ADMIN_CHANGE = "admin.change", _("changed data in the administration")
     SIGN_IN = "auth.sign_in", _("signed in")

@@ -1,0 +1,100 @@
+"""Referral vocabularies, as data: service kinds, statuses, refusal codes and answer delays."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ServiceKind(models.TextChoices):
+    SHELTER = "shelter", _("Shelter")
+    HEALTH = "health", _("Health care")
+    LEGAL_AID = "legal_aid", _("Legal aid")
+    INTERPRETING = "interpreting", _("Interpreting")
+    INSERTION = "insertion", _("Insertion (training, work)")
+    CHILD_PROTECTION = "child_protection", _("Child protection")
+    RESIDENCE_PERMIT = "residence_permit", _("Residence permit desk")
+    SOCIAL_SUPPORT = "social_support", _("Social support")
+    CHILD_WELFARE_YOUNG_ADULT = "child_welfare_young_adult", _("Young adult support (ASE)")
+    EMERGENCY_HOUSING_115 = "emergency_housing_115", _("Emergency housing (115)")
+    HEALTH_INSURANCE = "health_insurance", _("Health insurance")
+    DOMICILIATION = "domiciliation", _("Postal address (domiciliation)")
+
+
+class ReferralStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SENT = "sent", _("Sent")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    ACCEPTED = "accepted", _("Accepted")
+    REFUSED = "refused", _("Refused")
+    EXPIRED = "expired", _("Expired without answer")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# Waiting for an answer from the recipient: the answer delay runs, the referral may be overdue.
+AWAITING_ANSWER = frozenset({ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED})
+# Answered by the recipient: a second answer is refused ("already answered").
+ANSWERED = frozenset({ReferralStatus.ACCEPTED, ReferralStatus.REFUSED})
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    URGENT = "urgent", _("Urgent")
+    IMMEDIATE = "immediate", _("Immediate (danger)")
+
+
+class ConsentMethod(models.TextChoices):
+    ORAL = "oral", _("Orally")
+    WRITTEN = "written", _("In writing (signed)")
+    ELECTRONIC = "electronic", _("Electronically")
+
+
+# Refusal reasons; each service kind offers the subset that makes sense for it (below).
+REFUSAL_LABELS: dict[str, str] = {
+    "no_place": _("No place available"),
+    "not_eligible": _("Not eligible"),
+    "incomplete_file": _("Incomplete file"),
+    "not_in_insertion_pathway": _("Not in an insertion pathway"),
+    "criteria_not_met": _("Admission criteria not met"),
+    "out_of_territory": _("Outside our territory"),
+    "already_followed": _("Already followed elsewhere"),
+    "no_interpreter": _("No interpreter available for this language"),
+    "age_not_verified": _("Age not established"),
+    "no_address": _("No postal address"),
+    "other": _("Other (explain)"),
+}
+
+_K = ServiceKind
+_REFUSAL_CODE_NAMES: dict[str, tuple[str, ...]] = {
+    _K.SHELTER: ("no_place", "criteria_not_met", "out_of_territory", "incomplete_file"),
+    _K.EMERGENCY_HOUSING_115: ("no_place", "out_of_territory"),
+    _K.HEALTH: ("not_eligible", "out_of_territory", "no_interpreter"),
+    _K.LEGAL_AID: ("not_eligible", "out_of_territory", "already_followed"),
+    _K.INTERPRETING: ("no_interpreter",),
+    _K.INSERTION: ("no_place", "not_eligible", "criteria_not_met", "incomplete_file"),
+    _K.CHILD_PROTECTION: ("age_not_verified", "not_eligible", "out_of_territory"),
+    _K.RESIDENCE_PERMIT: ("incomplete_file", "not_eligible", "no_address"),
+    _K.SOCIAL_SUPPORT: ("no_place", "out_of_territory", "already_followed"),
+    _K.CHILD_WELFARE_YOUNG_ADULT: (
+        "not_in_insertion_pathway",
+        "not_eligible",
+        "criteria_not_met",
+        "incomplete_file",
+    ),
+    _K.HEALTH_INSURANCE: ("incomplete_file", "no_address", "not_eligible"),
+    _K.DOMICILIATION: ("out_of_territory", "not_eligible", "no_place"),
+}
+
+# kind -> [(code, label)]; every kind ends with "other", which needs a free-text explanation.
+REFUSAL_CODES: dict[str, list[tuple[str, str]]] = {
+    kind: [(code, REFUSAL_LABELS[code]) for code in (*codes, "other")]
+    for kind, codes in _REFUSAL_CODE_NAMES.items()
+}
+
+DEFAULT_ANSWER_DELAY_HOURS = 7 * 24
+# Expected answer delay per service kind, in hours from sending; past it a referral is overdue.
+ANSWER_DELAY_HOURS: dict[str, int] = {
+    **{kind: DEFAULT_ANSWER_DELAY_HOURS for kind in ServiceKind.values},
+    _K.EMERGENCY_HOUSING_115: 4,
+    _K.CHILD_PROTECTION: 24,
+    _K.SHELTER: 48,
+    _K.INTERPRETING: 72,
+}

@@ -1,0 +1,220 @@
+"""The service directory, referrals (orientations) with their transition log, and consents."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from parcours.access.groups import MINIMUM_GROUPS, FieldGroup, sorted_groups
+from parcours.cases.enums import LegalBasis, SharingBasis
+from parcours.core.fields import EncryptedTextField
+from parcours.core.refs import new_reference
+from parcours.referrals.enums import ConsentMethod, ReferralStatus, ServiceKind, Urgency
+
+
+def new_referral_ref() -> str:
+    return new_reference("R")
+
+
+def minimum_groups() -> list[str]:
+    return sorted_groups(MINIMUM_GROUPS)
+
+
+class Service(models.Model):
+    """A service an organisation offers, published in the directory.
+
+    Any caseworker may search the directory (it holds no personal data); the organisation's
+    managers keep it up to date (pages come later). ``territory`` lists the départements served;
+    an empty list means national. Only active services receive referrals.
+    """
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="services"
+    )
+    kind = models.CharField(_("kind of service"), max_length=32, choices=ServiceKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    territory = models.JSONField(_("départements served"), default=list, blank=True)
+    accepts = models.CharField(_("who it accepts"), max_length=300, blank=True)
+    requirements = models.TextField(_("what it asks for"), blank=True)
+    contact_route = models.TextField(_("how to reach it"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ServiceKind.values), name="service_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_national(self) -> bool:
+        return not self.territory
+
+
+class Consent(models.Model):
+    """The person's consent to share with one recipient organisation for one purpose.
+
+    Recorded by the referent (the person gave it to them), with how, in which language and
+    through which interpreter. Revocable at any time: withdrawal ends the recipient's
+    consent-based participation from its next request on (``referrals.consent``). The purpose
+    may reveal health or legal matters, so it is encrypted.
+    """
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="consents")
+    recipient = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="consents_received"
+    )
+    purpose = EncryptedTextField(_("purpose"))
+    given_on = models.DateField(_("given on"))
+    how = models.CharField(_("how it was given"), max_length=16, choices=ConsentMethod.choices)
+    language = models.CharField(_("language"), max_length=60)
+    interpreter = models.CharField(_("interpreter"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(_("withdrawn on"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-given_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True, withdrawn_by__isnull=True)
+                | Q(withdrawn_at__isnull=False, withdrawn_by__isnull=False),
+                name="consent_withdrawal_complete",
+            ),
+        ]
+
+    def __str__(self):
+        return f"consent {self.case_id} → {self.recipient_id} ({self.given_on})"
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class ReferralQuerySet(models.QuerySet):
+    def visible_to(self, actor):
+        """The referrals ``actor`` may see (``parcours.referrals.visibility``)."""
+        from parcours.referrals.visibility import visible_referrals
+
+        return visible_referrals(actor, self)
+
+
+class Referral(models.Model):
+    """An orientation of a case to a service of another organisation.
+
+    The referent's caseworkers and managers create, send and withdraw it; the receiving
+    organisation's caseworkers and managers acknowledge, accept or refuse it (with a coded
+    reason). The status moves only through ``parcours.referrals.lifecycle``, which writes the
+    transition log; ``version`` makes a second, concurrent answer fail. Before accepting, the
+    recipient sees the purpose, urgency, service and the list of shared groups, not the person's
+    data: acceptance makes it a participant seeing exactly ``shared_groups``.
+    """
+
+    ref = models.CharField(max_length=12, unique=True, default=new_referral_ref, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="referrals")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="referrals")
+    from_org = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="referrals_sent"
+    )
+    to_org = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="referrals_received"
+    )
+    purpose = EncryptedTextField(_("purpose"))
+    shared_groups = models.JSONField(_("shared groups"), default=minimum_groups)
+    urgency = models.CharField(
+        _("urgency"), max_length=16, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReferralStatus.choices, default=ReferralStatus.DRAFT
+    )
+    refusal_code = models.CharField(_("reason for refusal"), max_length=32, blank=True)
+    refusal_text = EncryptedTextField(_("explanation"), blank=True, default="")
+    basis = models.CharField(_("basis"), max_length=8, choices=SharingBasis.choices)
+    legal_basis = models.CharField(
+        _("legal basis"), max_length=32, choices=LegalBasis.choices, blank=True
+    )
+    consent = models.ForeignKey(
+        Consent, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
+    )
+    request_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ReferralStatus.values), name="referral_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=(Q(status=ReferralStatus.REFUSED) & ~Q(refusal_code=""))
+                | (~Q(status=ReferralStatus.REFUSED) & Q(refusal_code="")),
+                name="referral_refusal_code_iff_refused",
+            ),
+            models.CheckConstraint(
+                condition=(Q(basis=SharingBasis.LEGAL) & ~Q(legal_basis=""))
+                | (Q(basis=SharingBasis.CONSENT) & Q(legal_basis="")),
+                name="referral_legal_basis_iff_legal",
+            ),
+            models.CheckConstraint(
+                # A withdrawn referral may never have been sent (withdrawn draft).
+                condition=Q(status__in=[ReferralStatus.DRAFT, ReferralStatus.WITHDRAWN])
+                | Q(sent_at__isnull=False),
+                name="referral_sent_at_once_sent",
+            ),
+        ]
+
+    def __str__(self):
+        return self.ref
+
+    def group_labels(self) -> list[str]:
+        labels = dict(FieldGroup.choices)
+        return [str(labels[group]) for group in self.shared_groups if group in labels]
+
+
+class ReferralTransition(models.Model):
+    """The log of a referral's status changes: who moved it (user and organisation; none for a
+    system move such as expiry), from what, to what, when, with an optional note."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=16, choices=ReferralStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=ReferralStatus.choices)
+    at = models.DateTimeField()
+    by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    by_org = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    note = EncryptedTextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_status or '∅'} → {self.to_status}"
