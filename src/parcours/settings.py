@@ -172,6 +172,7 @@ MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TRUST_ENABLED = False
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = MODE != "production"  # http://127.0.0.1 in the demo
 MFA_TOTP_ISSUER = "Parcours"
+MFA_TOTP_TOLERANCE = 1  # accept the code of the previous or next 30 s step (clock skew)
 ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell users by e-mail when a factor or password changes
 ALLAUTH_TRUSTED_PROXY_COUNT = envconfig.integer("PARCOURS_PROXY_COUNT", default=0)
 # Shared by every web process: used-TOTP-code markers, lock-outs, rate limits.
