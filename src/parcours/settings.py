@@ -316,6 +316,11 @@ if ADMIN_PATH in ("admin/", "/") or not ADMIN_PATH.replace("-", "").replace("/",
         "PARCOURS_ADMIN_PATH must be a simple path other than admin/ (letters, digits, dashes)."
     )
 
+# Lost contact: days without a reached contact before a case is marked "contact lost".
+CONTACT_LOST_DAYS = envconfig.integer("PARCOURS_CONTACT_LOST_DAYS", default=30)
+if CONTACT_LOST_DAYS < 1:
+    raise ImproperlyConfigured("PARCOURS_CONTACT_LOST_DAYS must be at least 1.")
+
 # Break-glass: how long a coordinator's exceptional access to a case lasts.
 BREAK_GLASS_HOURS = envconfig.integer("PARCOURS_BREAK_GLASS_HOURS", default=3)
 if not 0 < BREAK_GLASS_HOURS <= 24:

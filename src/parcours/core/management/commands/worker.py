@@ -1,0 +1,47 @@
+"""`parcours worker`: the periodic work, in one long-running process that is safe to restart.
+
+Each round runs idempotent steps derived from the state (so a restart or a second round changes
+nothing twice): referrals past their answer delay expire; cases without contact for the
+configured delay move to "contact lost". `--once` runs a single round (cron, tests).
+"""
+
+import time
+
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError
+
+from parcours.core.keycheck import check_keys_against_database
+
+
+def run_round() -> dict:
+    from django.utils import timezone
+
+    from parcours.cases.contact_watch import mark_lost_contacts
+    from parcours.referrals.deadlines import expire_overdue
+
+    now = timezone.now()
+    expired = expire_overdue(now)
+    lost = mark_lost_contacts(now)
+    return {"referrals expired": expired, "cases marked contact lost": len(lost)}
+
+
+class Command(BaseCommand):
+    help = "Run the periodic work (deadlines, lost contact) every --every seconds."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="One round, then stop.")
+        parser.add_argument("--every", type=int, default=300, help="Seconds between rounds.")
+
+    def handle(self, *args, **options):
+        try:
+            check_keys_against_database()
+        except ImproperlyConfigured as error:
+            raise CommandError(f"refusing to start: {error}") from None
+        if options["every"] < 10:
+            raise CommandError("--every must be at least 10 seconds.")
+        while True:
+            counts = run_round()
+            self.stdout.write(", ".join(f"{name}: {count}" for name, count in counts.items()))
+            if options["once"]:
+                return
+            time.sleep(options["every"])

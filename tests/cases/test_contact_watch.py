@@ -1,0 +1,82 @@
+"""The lost-contact rule, and the worker that applies it."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from parcours.cases import services
+from parcours.cases.contact_watch import mark_lost_contacts
+from parcours.cases.enums import CaseStatus
+from parcours.cases.models import Case
+
+
+def _last_contact(case, days_ago):
+    Case.objects.filter(pk=case.pk).update(
+        last_contact_at=timezone.now() - datetime.timedelta(days=days_ago)
+    )
+
+
+@pytest.fixture(autouse=True)
+def delay(settings):
+    settings.CONTACT_LOST_DAYS = 30
+
+
+def test_a_case_without_contact_past_the_delay_is_marked_and_the_referent_told(
+    case, referent, django_capture_on_commit_callbacks
+):
+    referent.user.email = "referent@demo.invalid"
+    referent.user.save()
+    _last_contact(case, 31)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert mark_lost_contacts() == [case.ref]
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CONTACT_LOST
+    last = case.transitions.last()
+    assert last.by_user is None and last.to_status == CaseStatus.CONTACT_LOST
+    assert len(mail.outbox) == 1 and case.ref in mail.outbox[0].subject
+    assert "Amadou" not in mail.outbox[0].body
+
+
+def test_within_the_delay_nothing_moves(case):
+    _last_contact(case, 29)
+    assert mark_lost_contacts() == []
+
+
+def test_marking_is_idempotent(case):
+    _last_contact(case, 40)
+    assert mark_lost_contacts() == [case.ref]
+    assert mark_lost_contacts() == []
+
+
+def test_closed_cases_are_not_watched(case, referent):
+    from parcours.cases import lifecycle
+
+    lifecycle.move(case, CaseStatus.CLOSED, referent.actor, reason="Accompagnement terminé")
+    _last_contact(case, 90)
+    assert mark_lost_contacts() == []
+
+
+def test_a_new_contact_brings_the_case_back(case, referent):
+    _last_contact(case, 40)
+    mark_lost_contacts()
+    services.log_contact(referent.actor, case, channel="met", note="Revenue à la permanence")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.FOLLOWED
+
+
+def test_the_delay_is_a_setting(case, settings):
+    settings.CONTACT_LOST_DAYS = 60
+    _last_contact(case, 40)
+    assert mark_lost_contacts() == []
+
+
+def test_worker_runs_one_round(case, capsys):
+    _last_contact(case, 40)
+    call_command("worker", "--once")
+    out = capsys.readouterr().out
+    assert "cases marked contact lost: 1" in out
+    call_command("worker", "--once")
+    assert "cases marked contact lost: 0" in capsys.readouterr().out
