@@ -6,12 +6,9 @@ commits (the e-mail holds the case reference and a link, never a name).
 """
 
 import datetime
-import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +19,6 @@ from parcours.core.errors import DomainError, NotAllowed
 from parcours.core.refs import is_valid_reference
 
 MIN_REASON = 30
-logger = logging.getLogger(__name__)
 
 
 def can_break_glass(actor) -> bool:
@@ -80,32 +76,13 @@ def open_case(actor, ref: str, reason: str) -> BreakGlassGrant:
 
 
 def _tell_referent(case, actor) -> None:
-    from parcours.accounts.models import User
+    from parcours.cases.notices import case_link, tell_referent
 
-    recipients = list(
-        User.objects.filter(
-            memberships__organisation=case.referent_org,
-            memberships__active=True,
-            memberships__role__in=[Role.CASEWORKER, Role.MANAGER],
-            is_active=True,
-        )
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .distinct()
-    )
-    if not recipients:
-        return
-    link = settings.BASE_URL + reverse("case_detail", kwargs={"ref": case.ref})
-    try:
-        _send(case, actor, link, recipients)
-    except Exception:  # the access stands; the failure is logged (reference only) for the operator
-        logger.warning("break-glass notification not sent for case %s", case.ref, exc_info=True)
-
-
-def _send(case, actor, link, recipients) -> None:
-    send_mail(
-        subject=_("Parcours: exceptional access to case %(ref)s") % {"ref": case.ref},
-        message=_(
+    tell_referent(
+        case,
+        "break-glass",
+        _("Parcours: exceptional access to case %(ref)s") % {"ref": case.ref},
+        _(
             "%(org)s opened case %(ref)s, which your organisation holds, for %(hours)d hours, "
             "giving a reason. Read it on the case's timeline: %(link)s"
         )
@@ -113,10 +90,8 @@ def _send(case, actor, link, recipients) -> None:
             "org": actor.organisation.name,
             "ref": case.ref,
             "hours": settings.BREAK_GLASS_HOURS,
-            "link": link,
+            "link": case_link(case),
         },
-        from_email=None,
-        recipient_list=recipients,
     )
 
 

@@ -6,21 +6,16 @@ Computed from the contact log (``Case.last_contact_at``), so it cannot drift fro
 """
 
 import datetime
-import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parcours.accounts.enums import Role
 from parcours.cases import lifecycle
 from parcours.cases.enums import CaseStatus
 from parcours.cases.models import Case
 
-logger = logging.getLogger(__name__)
 WATCHED = (CaseStatus.OPEN, CaseStatus.IN_SAFETY, CaseStatus.FOLLOWED)
 
 
@@ -52,32 +47,15 @@ def mark_lost_contacts(now=None) -> list[str]:
 
 
 def _tell_referent(case) -> None:
-    from parcours.accounts.models import User
+    from parcours.cases.notices import case_link, tell_referent
 
-    recipients = list(
-        User.objects.filter(
-            memberships__organisation=case.referent_org,
-            memberships__active=True,
-            memberships__role__in=[Role.CASEWORKER, Role.MANAGER],
-            is_active=True,
+    tell_referent(
+        case,
+        "contact-lost",
+        _("Parcours: contact lost on case %(ref)s") % {"ref": case.ref},
+        _(
+            "No contact has been logged on case %(ref)s for %(days)d days: it is now marked "
+            "“contact lost”. %(link)s"
         )
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .distinct()
+        % {"ref": case.ref, "days": settings.CONTACT_LOST_DAYS, "link": case_link(case)},
     )
-    if not recipients:
-        return
-    link = settings.BASE_URL + reverse("case_detail", kwargs={"ref": case.ref})
-    try:
-        send_mail(
-            subject=_("Parcours: contact lost on case %(ref)s") % {"ref": case.ref},
-            message=_(
-                "No contact has been logged on case %(ref)s for %(days)d days: it is now marked "
-                "“contact lost”. %(link)s"
-            )
-            % {"ref": case.ref, "days": settings.CONTACT_LOST_DAYS, "link": link},
-            from_email=None,
-            recipient_list=recipients,
-        )
-    except Exception:  # the status stands; the failure is logged (reference only)
-        logger.warning("contact-lost notice not sent for case %s", case.ref, exc_info=True)
