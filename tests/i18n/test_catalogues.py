@@ -25,6 +25,14 @@ def _entries(po_text: str):
         yield text(msgid.group(1)), text(msgstr.group(1)), flags
 
 
+def test_plural_messages_are_translated_too():
+    text = (LOCALE / "fr/LC_MESSAGES/django.po").read_text()
+    empty = re.findall(
+        r'^msgid_plural "(.*)"\n(?:msgstr\[\d\] ".*"\n)*?msgstr\[\d\] ""$', text, re.M
+    )
+    assert not empty, f"untranslated plural forms: {empty}"
+
+
 def test_every_french_message_is_translated():
     entries = [e for e in _entries((LOCALE / "fr/LC_MESSAGES/django.po").read_text()) if e[0]]
     assert len(entries) > 100

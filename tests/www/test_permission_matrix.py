@@ -17,6 +17,10 @@ def _everyone(status, anonymous=LOGIN):
     return {"anonymous": anonymous, **{p: status for p in PERSONAS[1:]}}
 
 
+def _referent_only(status):
+    return {"anonymous": LOGIN, **{p: 404 for p in PERSONAS[1:]}, "referent": status}
+
+
 # route name -> (method, kwargs kind, expected answer per persona)
 MATRIX = {
     "home": ("get", None, _everyone(302)),
@@ -115,6 +119,26 @@ MATRIX = {
             "coordinator": 404,
         },
     ),
+    # Referrals: the "referral" is addressed to the participant persona's police unit, whose
+    # investigator may read it (the unit takes part in the case) but not answer (caseworkers and
+    # managers only); the sender's caseworker (referent) may withdraw it.
+    "case_referral_new": ("get", "case", _referent_only(200)),
+    "case_consent_add": ("get", "case", _referent_only(200)),
+    "case_consent_withdraw": ("post", "consent", _referent_only(302)),
+    "referral_inbox": ("get", None, _everyone(200)),
+    "referral_detail": (
+        "get",
+        "referral",
+        {
+            "anonymous": LOGIN,
+            "referent": 200,
+            "participant": 200,
+            "outsider": 404,
+            "coordinator": 404,
+        },
+    ),
+    "referral_answer": ("post", "referral", _everyone(404)),
+    "referral_withdraw": ("post", "referral", _referent_only(302)),
     "person_detail": (
         "get",
         "person",
@@ -181,6 +205,11 @@ def _url(name, kind, case):
     if kind == "participant":
         participant = case.participants.get(active=True)
         return reverse(name, kwargs={"ref": case.ref, "pk": participant.pk})
+    if kind == "referral":
+        return reverse(name, kwargs={"ref": case.referrals.get().ref})
+    if kind == "consent":
+        consent = case.consents.get()
+        return reverse(name, kwargs={"ref": case.ref, "pk": consent.pk})
     return reverse(name)
 
 
@@ -188,6 +217,8 @@ def _url(name, kind, case):
 @pytest.mark.parametrize("route", sorted(MATRIX))
 def test_matrix(route, persona, client, case, request):
     method, kind, expected = MATRIX[route]
+    if kind in ("referral", "consent"):
+        request.getfixturevalue("matrix_referral")
     if persona != "anonymous":
         sign_in(client, request.getfixturevalue(persona))
     url = _url(route, kind, case)

@@ -192,6 +192,12 @@ class Referral(models.Model):
     def __str__(self):
         return self.ref
 
+    def refusal_label(self) -> str:
+        """The refusal reason in the reader's language."""
+        from parcours.referrals.enums import REFUSAL_LABELS
+
+        return str(REFUSAL_LABELS.get(self.refusal_code, self.refusal_code))
+
     def group_labels(self) -> list[str]:
         labels = dict(FieldGroup.choices)
         return [str(labels[group]) for group in self.shared_groups if group in labels]

@@ -133,6 +133,9 @@ def _case_context(request, case, **forms):
         "contact_form": forms.get("contact_form") or (ContactForm() if can_contact else None),
         "note_form": forms.get("note_form") or (NoteForm(groups=groups) if can_contact else None),
     }
+    from parcours.www.referral_views import case_referral_context
+
+    context.update(case_referral_context(actor, case, editable))
     return context
 
 

@@ -1,6 +1,12 @@
 from django.urls import include, path
 
-from parcours.www import auth_views, case_views, directory_views, person_views
+from parcours.www import (
+    auth_views,
+    case_views,
+    directory_views,
+    person_views,
+    referral_views,
+)
 
 urlpatterns = [
     path("", case_views.home, name="home"),
@@ -25,6 +31,33 @@ urlpatterns = [
         "dossiers/<str:ref>/participants/<int:pk>/retrait/",
         case_views.case_participant_end,
         name="case_participant_end",
+    ),
+    path(
+        "dossiers/<str:ref>/orientations/nouvelle/",
+        referral_views.case_referral_new,
+        name="case_referral_new",
+    ),
+    path(
+        "dossiers/<str:ref>/consentements/nouveau/",
+        referral_views.case_consent_add,
+        name="case_consent_add",
+    ),
+    path(
+        "dossiers/<str:ref>/consentements/<int:pk>/retrait/",
+        referral_views.case_consent_withdraw,
+        name="case_consent_withdraw",
+    ),
+    path("orientations/", referral_views.referral_inbox, name="referral_inbox"),
+    path("orientations/<str:ref>/", referral_views.referral_detail, name="referral_detail"),
+    path(
+        "orientations/<str:ref>/reponse/",
+        referral_views.referral_answer,
+        name="referral_answer",
+    ),
+    path(
+        "orientations/<str:ref>/retrait/",
+        referral_views.referral_withdraw,
+        name="referral_withdraw",
     ),
     path("personnes/<str:ref>/", person_views.person_detail, name="person_detail"),
     path("annuaire/", directory_views.directory, name="directory"),
