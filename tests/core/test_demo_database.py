@@ -48,7 +48,7 @@ def test_names_are_not_in_plaintext_in_the_database_file(demo_dir):
         "0600000101",
         "06 00 00 01 01",
         "chef du réseau",
-        "Plainte",
+        "Audition possible",
     ]:
         assert secret.encode() not in raw, secret
         assert secret.encode("utf-16-le") not in raw, secret

@@ -94,6 +94,51 @@ ACCOUNTS = [
 ]
 
 
+SERVICES = [
+    # (organisation key, kind, name, territory, who it accepts, what it asks for)
+    (
+        "siao33",
+        "emergency_housing_115",
+        "115 — mise à l'abri",
+        ["33"],
+        "Toute personne sans abri",
+        "",
+    ),
+    (
+        "ase33",
+        "child_welfare_young_adult",
+        "Contrat jeune majeur",
+        ["33"],
+        "18-21 ans",
+        "Dossier ASE",
+    ),
+    ("ccas33", "domiciliation", "Domiciliation administrative", ["33"], "Sans domicile stable", ""),
+    ("ml33", "insertion", "Accompagnement vers l'emploi", ["33"], "16-25 ans", "Pièce d'identité"),
+    ("cpam33", "health_insurance", "Ouverture de droits", ["33"], "Tout public", "Adresse"),
+    ("chrs69", "shelter", "Places sécurisées (partenaire)", [], "Femmes seules", "Accord"),
+    ("chrs35", "shelter", "Places d'urgence éloignées", [], "Adultes, hommes et femmes", ""),
+    ("pref06", "residence_permit", "Titres de séjour L425-1", ["06"], "Victimes de TEH", "Plainte"),
+    ("asso75", "social_support", "Accompagnement des mineurs", ["75"], "Mineurs", ""),
+]
+
+
+def _services(orgs) -> None:
+    from parcours.referrals.models import Service
+
+    for key, kind, name, territory, accepts, requirements in SERVICES:
+        Service.objects.get_or_create(
+            organisation=orgs[key],
+            kind=kind,
+            name=name,
+            defaults={
+                "territory": territory,
+                "accepts": accepts,
+                "requirements": requirements,
+                "contact_route": f"contact@{key}.demo.invalid",
+            },
+        )
+
+
 def _birth(years: int, months: int, today: datetime.date) -> dict:
     month = today.month - months
     year = today.year - years
@@ -135,6 +180,7 @@ def load() -> dict:
     Membership.objects.get_or_create(
         user=sophie, organisation=orgs["asso33"], role=R.MANAGER, active=True
     )
+    _services(orgs)
     _scenarios(orgs)
     return orgs
 
