@@ -235,3 +235,32 @@ def test_a_draft_is_sent_only_with_consent(referent, case, service):
     services.send(referent.actor, draft)
     draft.refresh_from_db()
     assert draft.status == S.SENT and draft.consent is not None
+
+
+def test_nobody_shares_a_group_they_do_not_see(case, db):
+    """A caseworker of the referent who may not see the location cannot share it either."""
+    import uuid
+
+    from parcours.core.errors import DomainError
+    from parcours.referrals import services
+    from parcours.referrals.models import Service
+    from tests.conftest import make_persona
+
+    referent_org = case.referent_org
+    colleague = make_persona("colleague-no-location", organisation=referent_org)
+    other = make_persona("shelter-x", kind="shelter_facility", role="facility_staff")
+    service = Service.objects.create(
+        organisation=other.actor.organisation, kind="shelter", name="Places", territory=[]
+    )
+    with pytest.raises(DomainError, match="location|Localisation|localisation"):
+        services.create_and_send(
+            colleague.actor,
+            case,
+            service,
+            purpose="Mise à l'abri",
+            shared_groups=["identity", "location"],
+            urgency="urgent",
+            basis="legal",
+            legal_basis="casf_l121_6_2",
+            request_token=uuid.uuid4(),
+        )

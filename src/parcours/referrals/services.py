@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parcours.access import rules as access_rules
 from parcours.access.groups import ALL_GROUPS, MINIMUM_GROUPS, FieldGroup, sorted_groups
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
@@ -99,6 +100,12 @@ def create_and_send(
     if recipient.pk == case.referent_org_id:
         raise DomainError(_("Your organisation already sees the whole case."))
     groups = _check_groups(shared_groups)
+    unseen = set(groups) - access_rules.groups_for(actor, case)
+    if unseen:
+        raise DomainError(
+            _("You cannot share what you do not see yourself: %(groups)s")
+            % {"groups": ", ".join(str(FieldGroup(g).label) for g in sorted_groups(unseen))}
+        )
     if urgency not in Urgency.values:
         raise DomainError(_("Choose the urgency."))
     if basis not in SharingBasis.values:

@@ -68,12 +68,17 @@ class ReferralForm(DsfrBaseForm):
     )
     request_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
-    def __init__(self, *args, case=None, services=None, **kwargs):
+    def __init__(self, *args, case=None, services=None, groups=None, **kwargs):
         super().__init__(*args, **kwargs)
         queryset = directory_search() if services is None else services
         if case is not None:
             queryset = queryset.exclude(organisation_id=case.referent_org_id)
         self.fields["service"].queryset = queryset
+        if groups is not None:  # only what the sender sees can be shared
+            labels = dict(FieldGroup.choices)
+            self.fields["shared_groups"].choices = [
+                (g, labels[g]) for g in FieldGroup.values if g in groups
+            ]
 
     def clean(self):
         data = super().clean()

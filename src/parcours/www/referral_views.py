@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from parcours.access import rules
 from parcours.access.scopes import visible_cases
 from parcours.access.shortcuts import get_case_or_404
 from parcours.core.errors import DomainError
@@ -89,9 +90,11 @@ def case_referral_new(request, ref):
             search.cleaned_data["kind"] or None, search.cleaned_data["departement"] or None
         )
     if request.method == "POST":
-        form = ReferralForm(request.POST, case=case)
+        form = ReferralForm(request.POST, case=case, groups=rules.groups_for(request.actor, case))
     else:
-        form = ReferralForm(case=case, services=results)
+        form = ReferralForm(
+            case=case, services=results, groups=rules.groups_for(request.actor, case)
+        )
     sent = []
 
     def action(data):
