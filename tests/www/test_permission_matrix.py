@@ -97,6 +97,28 @@ MATRIX = {
             "coordinator": 404,
         },
     ),
+    "case_task_add": (
+        "post",
+        "case",
+        {
+            "anonymous": LOGIN,
+            "referent": 400,
+            "participant": 404,
+            "outsider": 404,
+            "coordinator": 404,
+        },
+    ),
+    "case_task_done": (
+        "post",
+        "task",
+        {
+            "anonymous": LOGIN,
+            "referent": 302,
+            "participant": 404,
+            "outsider": 404,
+            "coordinator": 404,
+        },
+    ),
     "case_participant_add": (
         "get",
         "case",
@@ -195,11 +217,22 @@ def test_every_route_is_in_the_matrix():
     assert set(MATRIX) - routes == set(), "the matrix names routes that no longer exist"
 
 
+def _make_task(case):
+    from parcours.access.actor import actor_for
+    from parcours.cases import tasks
+
+    actor = actor_for(case.referent_user)
+    return tasks.add_task(actor, case, title="Prendre rendez-vous", owner_org=case.referent_org)
+
+
 def _url(name, kind, case):
     if kind == "case":
         return reverse(name, kwargs={"ref": case.ref})
     if kind == "person":
         return reverse(name, kwargs={"ref": case.person.ref})
+    if kind == "task":
+        task = case.tasks.first() or _make_task(case)
+        return reverse(name, kwargs={"ref": case.ref, "pk": task.pk})
     if kind == "authenticator":
         return reverse(name, kwargs={"pk": 999})
     if kind == "participant":

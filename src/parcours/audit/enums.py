@@ -14,6 +14,8 @@ class Action(models.TextChoices):
     END_PARTICIPANT = "case.participant_end", _("removed a participant")
     LOG_CONTACT = "case.contact", _("logged a contact")
     ADD_NOTE = "case.note", _("added a note")
+    ADD_TASK = "case.task_add", _("added a task")
+    CLOSE_TASK = "case.task_close", _("closed a task")
     UPDATE_PERSON = "person.update", _("updated the person")
     BREAK_GLASS = "case.break_glass", _("opened the case outside their scope")
     REFERRAL_CREATE = "referral.create", _("created a referral")

@@ -222,3 +222,52 @@ class Contact(models.Model):
     @property
     def reached(self) -> bool:
         return self.channel != ContactChannel.NO_ANSWER
+
+
+class Task(models.Model):
+    """Something an organisation has to do for the pathway, by a date.
+
+    Its title is free text (encrypted) and belongs to the social group: those who see the case's
+    social situation see its tasks. Created by the referent or a participant that sees the social
+    group; done by the owner organisation or the referent (``parcours.cases.tasks``).
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("To do")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
+    title = EncryptedTextField(_("task"))
+    owner_org = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="tasks"
+    )
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["status", "due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(status="open") & Q(done_at__isnull=True))
+                | (~Q(status="open") & Q(done_at__isnull=False)),
+                name="task_done_at_matches_status",
+            )
+        ]
+
+    def __str__(self):
+        return f"task {self.pk} ({self.status})"
+
+    def is_overdue(self, today=None) -> bool:
+        from django.utils import timezone
+
+        today = today or timezone.localdate()
+        return self.status == self.Status.OPEN and self.due_on is not None and self.due_on < today

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,7 +17,7 @@ from parcours.access.scopes import visible_cases
 from parcours.access.shortcuts import get_case_or_404
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
-from parcours.cases import lifecycle, services
+from parcours.cases import lifecycle, services, tasks
 from parcours.cases.enums import ParticipantRole
 from parcours.cases.models import Participant
 from parcours.core.errors import DomainError
@@ -30,6 +31,7 @@ from parcours.www.forms import (
     NoteForm,
     ParticipantForm,
     StatusForm,
+    TaskForm,
 )
 
 PAGE_SIZE = 25
@@ -136,7 +138,22 @@ def _case_context(request, case, **forms):
     from parcours.www.referral_views import case_referral_context
 
     context.update(case_referral_context(actor, case, editable))
+    context.update(_task_context(actor, case, groups, forms.get("task_form")))
     return context
+
+
+def _task_context(actor, case, groups, task_form=None):
+    if FieldGroup.SOCIAL not in groups:
+        return {"tasks": [], "task_form": None}
+    can_add = tasks.can_add_task(actor, case)
+    return {
+        "tasks": [
+            (task, tasks.can_close_task(actor, task))
+            for task in case.tasks.select_related("owner_org")
+        ],
+        "task_form": task_form or (TaskForm(case=case, groups=groups) if can_add else None),
+        "today": timezone.localdate(),
+    }
 
 
 def case_detail(request, ref):
@@ -278,3 +295,35 @@ def break_glass(request):
         return redirect("case_detail", ref=opened[0].case.ref)
     context = {"form": form, "hours": settings.BREAK_GLASS_HOURS}
     return render(request, "www/cases/break_glass.html", context)
+
+
+@require_POST
+def case_task_add(request, ref):
+    case = get_case_or_404(request.actor, ref)
+    if not tasks.can_add_task(request.actor, case):
+        raise Http404
+    form = TaskForm(request.POST, case=case, groups=rules.groups_for(request.actor, case))
+
+    def action(data):
+        tasks.add_task(
+            request.actor,
+            case,
+            title=data["title"],
+            owner_org=data["owner_org"],
+            due_on=data["due_on"],
+        )
+
+    if _submitted(request, form, action, _("Task added.")):
+        return redirect("case_detail", ref=case.ref)
+    return _rerender(request, case, task_form=form)
+
+
+@require_POST
+def case_task_done(request, ref, pk):
+    case = get_case_or_404(request.actor, ref)
+    task = case.tasks.filter(pk=pk).first()
+    if task is None or not tasks.can_close_task(request.actor, task):
+        raise Http404
+    tasks.close_task(request.actor, task)
+    messages.success(request, _("Task done."))
+    return redirect("case_detail", ref=case.ref)

@@ -258,3 +258,19 @@ class ParticipantForm(DsfrBaseForm):
         if basis == SharingBasis.LEGAL and not data.get("legal_basis"):
             self.add_error("legal_basis", _("Name the legal basis for sharing without consent."))
         return data
+
+
+class TaskForm(DsfrBaseForm):
+    title = forms.CharField(label=_("What has to be done"), max_length=500)
+    owner_org = forms.ModelChoiceField(label=_("Organisation in charge"), queryset=None)
+    due_on = forms.DateField(
+        label=_("By"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, case=None, groups=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from parcours.cases.tasks import owner_choices
+
+        self.fields["owner_org"].queryset = owner_choices(case, groups)

@@ -22,6 +22,12 @@ urlpatterns = [
     path("dossiers/<str:ref>/statut/", case_views.case_status, name="case_status"),
     path("dossiers/<str:ref>/contacts/", case_views.case_contact, name="case_contact"),
     path("dossiers/<str:ref>/notes/", case_views.case_note, name="case_note"),
+    path("dossiers/<str:ref>/taches/", case_views.case_task_add, name="case_task_add"),
+    path(
+        "dossiers/<str:ref>/taches/<int:pk>/fait/",
+        case_views.case_task_done,
+        name="case_task_done",
+    ),
     path(
         "dossiers/<str:ref>/participants/",
         case_views.case_participant_add,
