@@ -97,6 +97,17 @@ MATRIX = {
             "coordinator": 404,
         },
     ),
+    "case_appointment_add": (
+        "post",
+        "case",
+        {
+            "anonymous": LOGIN,
+            "referent": 400,
+            "participant": 404,
+            "outsider": 404,
+            "coordinator": 404,
+        },
+    ),
     "case_task_add": (
         "post",
         "case",

@@ -16,6 +16,7 @@ class Action(models.TextChoices):
     ADD_NOTE = "case.note", _("added a note")
     ADD_TASK = "case.task_add", _("added a task")
     CLOSE_TASK = "case.task_close", _("closed a task")
+    PLAN_APPOINTMENT = "case.appointment", _("planned an appointment")
     UPDATE_PERSON = "person.update", _("updated the person")
     BREAK_GLASS = "case.break_glass", _("opened the case outside their scope")
     REFERRAL_CREATE = "referral.create", _("created a referral")

@@ -271,3 +271,32 @@ class Task(models.Model):
 
         today = today or timezone.localdate()
         return self.status == self.Status.OPEN and self.due_on is not None and self.due_on < today
+
+
+class Appointment(models.Model):
+    """A meeting on the pathway (a hearing with investigators, a medical visit...).
+
+    Its purpose belongs to the social group; its place to the location group. The attending
+    organisations see the appointment and its place (they have to be there); everyone else sees
+    it with the social group and its place only with the location group
+    (``parcours.cases.appointments``).
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="appointments")
+    at = models.DateTimeField(_("when"))
+    purpose = EncryptedTextField(_("purpose"))
+    place = EncryptedTextField(_("place"), blank=True, default="")
+    attendees = models.ManyToManyField(
+        "accounts.Organisation", related_name="appointments", verbose_name=_("who attends")
+    )
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"appointment {self.pk} {self.at:%Y-%m-%d %H:%M}"

@@ -17,13 +17,14 @@ from parcours.access.scopes import visible_cases
 from parcours.access.shortcuts import get_case_or_404
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
-from parcours.cases import lifecycle, services, tasks
+from parcours.cases import appointments, lifecycle, services, tasks
 from parcours.cases.enums import ParticipantRole
 from parcours.cases.models import Participant
 from parcours.core.errors import DomainError
 from parcours.core.refs import is_valid_reference
 from parcours.people.search import matching_person_ids
 from parcours.www.forms import (
+    AppointmentForm,
     BreakGlassForm,
     CaseFilterForm,
     ContactForm,
@@ -139,6 +140,10 @@ def _case_context(request, case, **forms):
 
     context.update(case_referral_context(actor, case, editable))
     context.update(_task_context(actor, case, groups, forms.get("task_form")))
+    context["appointments"] = appointments.visible_appointments(actor, case)
+    context["appointment_form"] = forms.get("appointment_form") or (
+        AppointmentForm(case=case, groups=groups) if appointments.can_plan(actor, case) else None
+    )
     return context
 
 
@@ -327,3 +332,25 @@ def case_task_done(request, ref, pk):
     tasks.close_task(request.actor, task)
     messages.success(request, _("Task done."))
     return redirect("case_detail", ref=case.ref)
+
+
+@require_POST
+def case_appointment_add(request, ref):
+    case = get_case_or_404(request.actor, ref)
+    if not appointments.can_plan(request.actor, case):
+        raise Http404
+    form = AppointmentForm(request.POST, case=case, groups=rules.groups_for(request.actor, case))
+
+    def action(data):
+        appointments.plan(
+            request.actor,
+            case,
+            at=data["at"],
+            purpose=data["purpose"],
+            place=data["place"],
+            attendees=data["attendees"],
+        )
+
+    if _submitted(request, form, action, _("Appointment planned.")):
+        return redirect("case_detail", ref=case.ref)
+    return _rerender(request, case, appointment_form=form)

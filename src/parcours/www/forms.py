@@ -274,3 +274,26 @@ class TaskForm(DsfrBaseForm):
         from parcours.cases.tasks import owner_choices
 
         self.fields["owner_org"].queryset = owner_choices(case, groups)
+
+
+class AppointmentForm(DsfrBaseForm):
+    at = forms.DateTimeField(
+        label=_("When"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    purpose = forms.CharField(label=_("What for"), max_length=500)
+    place = forms.CharField(
+        label=_("Where"),
+        required=False,
+        max_length=500,
+        help_text=_("Shown only to the attending organisations and to those who see the location."),
+    )
+    attendees = forms.ModelMultipleChoiceField(
+        label=_("Who attends"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, case=None, groups=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from parcours.cases.tasks import owner_choices
+
+        self.fields["attendees"].queryset = owner_choices(case, groups)

@@ -24,6 +24,11 @@ urlpatterns = [
     path("dossiers/<str:ref>/notes/", case_views.case_note, name="case_note"),
     path("dossiers/<str:ref>/taches/", case_views.case_task_add, name="case_task_add"),
     path(
+        "dossiers/<str:ref>/rendez-vous/",
+        case_views.case_appointment_add,
+        name="case_appointment_add",
+    ),
+    path(
         "dossiers/<str:ref>/taches/<int:pk>/fait/",
         case_views.case_task_done,
         name="case_task_done",
