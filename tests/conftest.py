@@ -116,6 +116,20 @@ def journal_flushable(transactional_db):
     triggers.remove(connection)
 
 
+def join_case(referent, case, persona, groups=("identity", "social"), role="support"):
+    """``persona``'s organisation takes part in ``case`` on consent; returns its fresh actor."""
+    services.add_participant(
+        referent.actor,
+        case,
+        organisation=persona.actor.organisation,
+        role=role,
+        groups=list(groups),
+        basis=SharingBasis.CONSENT,
+        consent_date=case.opened_at.date(),
+    )
+    return actor_for(persona.user)
+
+
 def sign_in(client, persona, factor="webauthn"):
     """Signed in as after a real sign-in with ``factor`` as the second factor."""
     import time

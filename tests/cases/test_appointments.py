@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from parcours.cases import appointments
 from parcours.core.errors import DomainError, NotAllowed
-from tests.conftest import make_persona, sign_in
+from tests.conftest import join_case, make_persona, sign_in
 
 SOON = datetime.timedelta(days=2)
 
@@ -36,17 +36,8 @@ def test_a_colleague_without_the_location_sees_the_appointment_not_its_place(
     _hearing(case, referent, participant)
     colleague = make_persona("colleague-a", organisation=referent.actor.organisation)
     other = make_persona("ccas-a", kind="ccas")
-    from parcours.cases import services
 
-    services.add_participant(
-        referent.actor,
-        case,
-        organisation=other.actor.organisation,
-        role="support",
-        groups=["identity", "social"],
-        basis="consent",
-        consent_date=case.opened_at.date(),
-    )
+    join_case(referent, case, other, groups=["identity", "social"], role="support")
     from parcours.access.actor import actor_for
 
     [(_, show_place)] = appointments.visible_appointments(actor_for(other.user), case)
@@ -77,17 +68,8 @@ def test_attendees_take_part_and_the_date_is_ahead(case, referent, outsider):
 
 def test_the_place_is_hidden_on_the_page(client, case, referent, participant):
     other = make_persona("ccas-b", kind="ccas")
-    from parcours.cases import services
 
-    services.add_participant(
-        referent.actor,
-        case,
-        organisation=other.actor.organisation,
-        role="support",
-        groups=["identity", "social"],
-        basis="consent",
-        consent_date=case.opened_at.date(),
-    )
+    join_case(referent, case, other, groups=["identity", "social"], role="support")
     _hearing(case, referent, participant, place="Commissariat central, bureau 12")
     url = reverse("case_detail", kwargs={"ref": case.ref})
     sign_in(client, other)

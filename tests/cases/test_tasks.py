@@ -9,7 +9,7 @@ from django.utils import timezone
 from parcours.cases import tasks
 from parcours.cases.models import Task
 from parcours.core.errors import DomainError, NotAllowed
-from tests.conftest import make_persona, sign_in
+from tests.conftest import join_case, make_persona, sign_in
 
 
 def test_referent_gives_a_task_to_a_participant_who_closes_it(case, referent, participant):
@@ -87,18 +87,9 @@ def test_add_and_close_from_the_page(client, case, referent):
 
 
 def test_a_shelter_participant_with_the_social_group_adds_tasks(case, referent, db):
-    from parcours.cases import services
 
     shelter = make_persona("shelter-t", kind="shelter_facility", role="facility_staff")
-    services.add_participant(
-        referent.actor,
-        case,
-        organisation=shelter.actor.organisation,
-        role="support",
-        groups=["identity", "social"],
-        basis="consent",
-        consent_date=case.opened_at.date(),
-    )
+    join_case(referent, case, shelter, groups=["identity", "social"], role="support")
     from parcours.access.actor import actor_for
 
     actor = actor_for(shelter.user)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from parcours.audit.models import JournalEntry
 from parcours.cases.models import Case, Contact
 from parcours.people.models import Person
-from tests.conftest import sign_in
+from tests.conftest import join_case, sign_in
 
 INTAKE = {
     "family_name": "Fictif",
@@ -203,19 +203,10 @@ def test_switching_organisation(client, referent, outsider, case):
 def test_the_host_shelter_is_listed_only_for_those_who_see_the_location(
     client, referent, participant, case
 ):
-    from parcours.cases import services
     from tests.conftest import make_persona
 
     shelter = make_persona("shelter-org", kind="shelter_facility", role="facility_staff")
-    services.add_participant(
-        referent.actor,
-        case,
-        organisation=shelter.actor.organisation,
-        role="shelter",
-        groups=["identity", "location"],
-        basis="consent",
-        consent_date=case.opened_at.date(),
-    )
+    join_case(referent, case, shelter, groups=["identity", "location"], role="shelter")
     url = reverse("case_detail", kwargs={"ref": case.ref})
     name = shelter.actor.organisation.name
     sign_in(client, participant)  # police: no location group

@@ -64,94 +64,14 @@ MATRIX = {
             "coordinator": 404,
         },
     ),
-    "case_status": (
-        "post",
-        "case",
-        {
-            "anonymous": LOGIN,
-            "referent": 400,
-            "participant": 404,
-            "outsider": 404,
-            "coordinator": 404,
-        },
-    ),
-    "case_contact": (
-        "post",
-        "case",
-        {
-            "anonymous": LOGIN,
-            "referent": 400,
-            "participant": 404,
-            "outsider": 404,
-            "coordinator": 404,
-        },
-    ),
-    "case_note": (
-        "post",
-        "case",
-        {
-            "anonymous": LOGIN,
-            "referent": 400,
-            "participant": 404,
-            "outsider": 404,
-            "coordinator": 404,
-        },
-    ),
-    "case_appointment_add": (
-        "post",
-        "case",
-        {
-            "anonymous": LOGIN,
-            "referent": 400,
-            "participant": 404,
-            "outsider": 404,
-            "coordinator": 404,
-        },
-    ),
-    "case_task_add": (
-        "post",
-        "case",
-        {
-            "anonymous": LOGIN,
-            "referent": 400,
-            "participant": 404,
-            "outsider": 404,
-            "coordinator": 404,
-        },
-    ),
-    "case_task_done": (
-        "post",
-        "task",
-        {
-            "anonymous": LOGIN,
-            "referent": 302,
-            "participant": 404,
-            "outsider": 404,
-            "coordinator": 404,
-        },
-    ),
-    "case_participant_add": (
-        "get",
-        "case",
-        {
-            "anonymous": LOGIN,
-            "referent": 200,
-            "participant": 404,
-            "outsider": 404,
-            "coordinator": 404,
-        },
-    ),
-    "case_participant_end": (
-        "post",
-        "participant",
-        {
-            "anonymous": LOGIN,
-            "referent": 302,
-            "participant": 404,
-            "outsider": 404,
-            "coordinator": 404,
-        },
-    ),
+    "case_status": ("post", "case", _referent_only(400)),
+    "case_contact": ("post", "case", _referent_only(400)),
+    "case_note": ("post", "case", _referent_only(400)),
+    "case_appointment_add": ("post", "case", _referent_only(400)),
+    "case_task_add": ("post", "case", _referent_only(400)),
+    "case_task_done": ("post", "task", _referent_only(302)),
+    "case_participant_add": ("get", "case", _referent_only(200)),
+    "case_participant_end": ("post", "participant", _referent_only(302)),
     # Referrals: the "referral" is addressed to the participant persona's police unit, whose
     # investigator may read it (the unit takes part in the case) but not answer (caseworkers and
     # managers only); the sender's caseworker (referent) may withdraw it.
