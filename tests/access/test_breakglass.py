@@ -90,7 +90,7 @@ def test_referent_sees_the_reason_on_the_timeline(client, coordinator, referent,
     assert REASON in page and coordinator.actor.organisation.name in page
 
 
-def test_a_failed_notification_keeps_the_access_and_is_logged(
+def test_a_failed_notification_keeps_the_access_and_stays_pending(
     case, coordinator, referent, settings, caplog, django_capture_on_commit_callbacks
 ):
     referent.user.email = "referent@demo.invalid"
@@ -99,5 +99,10 @@ def test_a_failed_notification_keeps_the_access_and_is_logged(
     with django_capture_on_commit_callbacks(execute=True):
         breakglass.open_case(coordinator.actor, case.ref, REASON)
     assert case in visible_cases(coordinator.actor)
-    assert f"not sent for case {case.ref}" in caplog.text
-    assert "Amadou" not in caplog.text
+    from parcours.alerts.models import OutboxEmail
+
+    email = OutboxEmail.objects.get(to="referent@demo.invalid")
+    assert (email.status, email.attempts) == ("pending", 1)
+    assert email.last_error == "ConnectionRefusedError"
+    assert "not sent" in caplog.text
+    assert "Amadou" not in caplog.text and "Amadou" not in email.body

@@ -8,6 +8,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import sign_in
+from tests.www.matrix_conferences import CONFERENCE_MATRIX, conference_url
 
 LOGIN = "login-redirect"
 PERSONAS = ["anonymous", "referent", "participant", "outsider", "coordinator"]
@@ -139,6 +140,7 @@ OWN_ACCOUNT = {
     "mfa_edit_webauthn": ("get", "authenticator", _everyone(REAUTH)),
 }
 MATRIX.update(OWN_ACCOUNT)
+MATRIX.update(CONFERENCE_MATRIX)
 
 
 def test_every_route_is_in_the_matrix():
@@ -157,6 +159,8 @@ def _make_task(case):
 
 
 def _url(name, kind, case):
+    if kind and kind.startswith("conference"):
+        return conference_url(name, kind, case)
     if kind == "case":
         return reverse(name, kwargs={"ref": case.ref})
     if kind == "person":

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from parcours.access import rules
 from parcours.access.models import BreakGlassGrant
 from parcours.accounts.enums import Role
+from parcours.cases.notices import tell_referent
 from parcours.core.errors import DomainError, NotAllowed
 from parcours.core.refs import is_valid_reference
 
@@ -71,28 +72,12 @@ def open_case(actor, ref: str, reason: str) -> BreakGlassGrant:
             data={"organisation": actor.organisation.name},
         )
         record(actor, Action.BREAK_GLASS, case, reason=reason)
-        transaction.on_commit(lambda: _tell_referent(case, actor))
-    return grant
-
-
-def _tell_referent(case, actor) -> None:
-    from parcours.cases.notices import case_link, tell_referent
-
-    tell_referent(
-        case,
-        "break-glass",
-        _("Parcours: exceptional access to case %(ref)s") % {"ref": case.ref},
-        _(
-            "%(org)s opened case %(ref)s, which your organisation holds, for %(hours)d hours, "
-            "giving a reason. Read it on the case's timeline: %(link)s"
+        tell_referent(
+            case,
+            "break_glass",
+            {"org": actor.organisation.name, "hours": settings.BREAK_GLASS_HOURS},
         )
-        % {
-            "org": actor.organisation.name,
-            "ref": case.ref,
-            "hours": settings.BREAK_GLASS_HOURS,
-            "link": case_link(case),
-        },
-    )
+    return grant
 
 
 def active_grant(actor, case):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from parcours.cases import lifecycle
 from parcours.cases.enums import CaseStatus
 from parcours.cases.models import Case
+from parcours.cases.notices import tell_referent
 
 WATCHED = (CaseStatus.OPEN, CaseStatus.IN_SAFETY, CaseStatus.FOLLOWED)
 
@@ -41,21 +42,11 @@ def mark_lost_contacts(now=None) -> list[str]:
                 reason=_("No contact for %(days)d days.") % {"days": settings.CONTACT_LOST_DAYS},
                 system=True,
             )
-            transaction.on_commit(lambda case=case: _tell_referent(case))
+            tell_referent(
+                case,
+                "contact_lost",
+                {"days": settings.CONTACT_LOST_DAYS},
+                dedup_key=f"contact_lost:{case.pk}:{case.transitions.latest('pk').pk}",
+            )
             marked.append(case.ref)
     return marked
-
-
-def _tell_referent(case) -> None:
-    from parcours.cases.notices import case_link, tell_referent
-
-    tell_referent(
-        case,
-        "contact-lost",
-        _("Parcours: contact lost on case %(ref)s") % {"ref": case.ref},
-        _(
-            "No contact has been logged on case %(ref)s for %(days)d days: it is now marked "
-            "“contact lost”. %(link)s"
-        )
-        % {"ref": case.ref, "days": settings.CONTACT_LOST_DAYS, "link": case_link(case)},
-    )

@@ -44,6 +44,8 @@ class EventKind(models.TextChoices):
     CONTACT = "contact", _("Contact")
     NOTE = "note", _("Note")
     BREAK_GLASS = "break_glass", _("Exceptional access")
+    CONFERENCE = "conference", _("Case conference")
+    HANDOVER = "handover", _("Referent hand-over")
 
 
 class ContactChannel(models.TextChoices):

@@ -139,6 +139,9 @@ def _case_context(request, case, **forms):
     from parcours.www.referral_views import case_referral_context
 
     context.update(case_referral_context(actor, case, editable))
+    from parcours.www.conference_views import case_conference_context
+
+    context.update(case_conference_context(actor, case, groups))
     context.update(_task_context(actor, case, groups, forms.get("task_form")))
     context["appointments"] = appointments.visible_appointments(actor, case)
     context["appointment_form"] = forms.get("appointment_form") or (

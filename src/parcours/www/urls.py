@@ -72,4 +72,5 @@ urlpatterns = [
     ),
     path("personnes/<str:ref>/", person_views.person_detail, name="person_detail"),
     path("annuaire/", directory_views.directory, name="directory"),
+    path("", include("parcours.www.conference_urls")),
 ]

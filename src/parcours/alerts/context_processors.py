@@ -1,0 +1,8 @@
+def unread_notifications(request):
+    """The number shown on the bell in the header (signed-in members only)."""
+    actor = getattr(request, "actor", None)
+    if actor is None or actor.organisation is None:
+        return {}
+    from parcours.alerts.inbox import unread_count
+
+    return {"unread_notifications": unread_count(actor)}

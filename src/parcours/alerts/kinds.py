@@ -1,0 +1,60 @@
+"""What each kind of notification says. Texts are formatted with the notification's reference
+and its non-identifying ``params``; they are translated when read (in the reader's language) and
+when the e-mail is written (in French, the service's language)."""
+
+from django.utils.translation import gettext_lazy as _
+
+# kind -> (title, longer text for the e-mail or None)
+KINDS = {
+    "referral_received": (_("New referral %(ref)s for your organisation"), None),
+    "referral_acknowledged": (_("Referral %(ref)s was acknowledged"), None),
+    "referral_accepted": (_("Referral %(ref)s was accepted"), None),
+    "referral_refused": (_("Referral %(ref)s was refused"), None),
+    "referral_expired": (_("Referral %(ref)s got no answer in time"), None),
+    "referral_withdrawn": (_("Referral %(ref)s was withdrawn by its sender"), None),
+    "consent_withdrawn": (
+        _("Case %(ref)s: the person withdrew their consent to share with your organisation"),
+        _("From now on your organisation no longer sees what this consent covered."),
+    ),
+    "contact_lost": (
+        _("Case %(ref)s: contact lost"),
+        _("No contact has been logged for %(days)s days: the case is now marked “contact lost”."),
+    ),
+    "break_glass": (
+        _("Case %(ref)s was opened by a coordination outside its scope"),
+        _(
+            "%(org)s opened the case, which your organisation holds, for %(hours)s hours, giving "
+            "a reason. Read it on the case's timeline."
+        ),
+    ),
+    "handover_proposed": (_("Case %(ref)s: your organisation is asked to become referent"), None),
+    "handover_accepted": (_("Case %(ref)s: the hand-over was accepted"), None),
+    "handover_declined": (_("Case %(ref)s: the hand-over was declined"), None),
+    "task_assigned": (_("Case %(ref)s: a task for your organisation"), None),
+    "conference_convened": (
+        _("Case %(ref)s: your organisation is invited to a case conference"),
+        None,
+    ),
+    "conference_cancelled": (_("Case %(ref)s: the case conference was cancelled"), None),
+    "sharing_refused": (
+        _("A person refused all sharing of their situation (%(departement)s)"),
+        _(
+            "A person followed in %(departement)s refused that anything about them be shared. "
+            "This notice carries nothing that identifies them; it is counted in the statistics."
+        ),
+    ),
+}
+
+
+def _params(notification) -> dict:
+    return {"ref": notification.ref, **notification.params}
+
+
+def title_for(notification) -> str:
+    title, _text = KINDS[notification.kind]
+    return str(title) % _params(notification)
+
+
+def text_for(notification) -> str:
+    _title, text = KINDS[notification.kind]
+    return str(text) % _params(notification) if text else ""

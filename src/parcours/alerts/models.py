@@ -1,0 +1,97 @@
+"""Notifications in the application and their e-mail outbox.
+
+A notification says what happened and where to look: a kind, a pseudonymous reference and a
+link inside Parcours, never a name or anything else about the person. It is written in the same
+transaction as the action it reports (so it exists exactly when the action does); its e-mails are
+rows of the outbox, sent after the commit and retried by ``parcours worker`` until they go.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Notification(models.Model):
+    """For one organisation's members, or for one member only when ``user`` is set."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="notifications"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    # No choices: a new kind needs no migration (kinds are in parcours.alerts.kinds).
+    kind = models.CharField(max_length=40)
+    ref = models.CharField(max_length=20, blank=True)  # a case or referral reference, never a name
+    link = models.CharField(max_length=200, blank=True)  # a path inside Parcours
+    # Non-identifying details for the message (a département code, a count), never free text.
+    params = models.JSONField(default=dict, blank=True)
+    # The same event reported twice (a retry, a second worker round) makes one notification.
+    dedup_key = models.CharField(max_length=160, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+
+    def __str__(self):
+        return f"{self.kind} {self.ref}".strip()
+
+    @property
+    def title(self) -> str:
+        from parcours.alerts.kinds import title_for
+
+        return title_for(self)
+
+
+class NotificationRead(models.Model):
+    """Who has read an organisation's notification (each member reads for themself)."""
+
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    read_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["notification", "user"], name="one_read_per_user")
+        ]
+
+    def __str__(self):
+        return f"{self.notification_id} {self.user_id}"
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class OutboxEmail(models.Model):
+    """One e-mail of a notification to one address; pending until sent, retried with back-off."""
+
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="emails")
+    to = models.EmailField()
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    status = models.CharField(
+        max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)  # the error's class, no content
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["notification", "to"], name="one_email_per_address")
+        ]
+
+    def __str__(self):
+        return f"{self.notification_id} {self.status}"

@@ -1,0 +1,1 @@
+"""Case conferences (to be written)."""

@@ -1,0 +1,3 @@
+"""Routes of the case-conference pages (included from parcours.www.urls)."""
+
+urlpatterns = []

@@ -1,0 +1,5 @@
+"""Case-conference pages (to be written)."""
+
+
+def case_conference_context(actor, case, groups) -> dict:
+    return {}
