@@ -93,6 +93,10 @@ MATRIX = {
     ),
     "referral_answer": ("post", "referral", _everyone(404)),
     "referral_withdraw": ("post", "referral", _referent_only(302)),
+    # Notifications: the one built is for the referent's organisation.
+    "notifications": ("get", None, _everyone(200)),
+    "notification_read_all": ("post", None, _everyone(302)),
+    "notification_open": ("post", "notification", _referent_only(302)),
     "person_detail": (
         "get",
         "person",
@@ -175,6 +179,11 @@ def _url(name, kind, case):
         return reverse(name, kwargs={"ref": case.ref, "pk": participant.pk})
     if kind == "referral":
         return reverse(name, kwargs={"ref": case.referrals.get().ref})
+    if kind == "notification":
+        from parcours.cases.notices import tell_referent
+
+        notification = tell_referent(case, "contact_lost", {"days": 30})
+        return reverse(name, kwargs={"pk": notification.pk})
     if kind == "consent":
         consent = case.consents.get()
         return reverse(name, kwargs={"ref": case.ref, "pk": consent.pk})

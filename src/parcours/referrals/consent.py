@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parcours.alerts.notify import notify
 from parcours.audit.journal import record
 from parcours.cases.enums import SharingBasis
 from parcours.cases.services import end_participant
@@ -86,6 +87,7 @@ def withdraw_consent(actor, consent: Consent) -> Consent:
         locked.withdrawn_by = actor.user
         locked.save(update_fields=["withdrawn_at", "withdrawn_by"])
         record(actor, CONSENT_WITHDRAW, case, reason=str(locked.recipient_id))
+        notify("consent_withdrawn", locked.recipient, ref=case.ref)
         participation = case.participants.filter(
             organisation_id=locked.recipient_id, active=True, basis=SharingBasis.CONSENT
         ).first()

@@ -10,6 +10,7 @@ is checked by ``parcours.referrals.services`` (and the worker for expiry), which
 """
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -112,4 +113,32 @@ def apply_move(
     record(
         None if system else actor, REFERRAL_STATUS, referral.case, related=referral, reason=reason
     )
+    _notify(referral, previous)
     return referral
+
+
+# Who is told of a move: the recipient when a referral reaches or leaves it, the sender when it
+# is answered.
+_TOLD = {
+    S.SENT: ("to_org", "referral_received"),
+    S.ACKNOWLEDGED: ("from_org", "referral_acknowledged"),
+    S.ACCEPTED: ("from_org", "referral_accepted"),
+    S.REFUSED: ("from_org", "referral_refused"),
+    S.EXPIRED: ("from_org", "referral_expired"),
+    S.WITHDRAWN: ("to_org", "referral_withdrawn"),
+}
+
+
+def _notify(referral: Referral, previous: str) -> None:
+    from parcours.alerts.notify import notify
+
+    if referral.status not in _TOLD or (previous == S.DRAFT and referral.status == S.WITHDRAWN):
+        return  # a draft nobody received is withdrawn silently
+    side, kind = _TOLD[referral.status]
+    notify(
+        kind,
+        getattr(referral, side),
+        ref=referral.ref,
+        link=reverse("referral_detail", kwargs={"ref": referral.ref}),
+        dedup_key=f"referral:{referral.pk}:{referral.version}",
+    )

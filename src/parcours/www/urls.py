@@ -4,6 +4,7 @@ from parcours.www import (
     auth_views,
     case_views,
     directory_views,
+    notification_views,
     person_views,
     referral_views,
 )
@@ -72,5 +73,16 @@ urlpatterns = [
     ),
     path("personnes/<str:ref>/", person_views.person_detail, name="person_detail"),
     path("annuaire/", directory_views.directory, name="directory"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path(
+        "notifications/tout-lu/",
+        notification_views.notification_read_all,
+        name="notification_read_all",
+    ),
+    path(
+        "notifications/<int:pk>/",
+        notification_views.notification_open,
+        name="notification_open",
+    ),
     path("", include("parcours.www.conference_urls")),
 ]
