@@ -23,6 +23,7 @@ from parcours.cases.models import Participant
 from parcours.core.errors import DomainError
 from parcours.core.refs import is_valid_reference
 from parcours.people.search import matching_person_ids
+from parcours.referrals.pathway import pathway
 from parcours.www.forms import (
     AppointmentForm,
     BreakGlassForm,
@@ -143,6 +144,7 @@ def _case_context(request, case, **forms):
 
     context.update(case_conference_context(actor, case, groups))
     context.update(_task_context(actor, case, groups, forms.get("task_form")))
+    context["pathway"] = pathway(case, groups)
     context["appointments"] = appointments.visible_appointments(actor, case)
     context["appointment_form"] = forms.get("appointment_form") or (
         AppointmentForm(case=case, groups=groups) if appointments.can_plan(actor, case) else None
