@@ -73,6 +73,16 @@ MATRIX = {
     "case_task_done": ("post", "task", _referent_only(302)),
     "case_participant_add": ("get", "case", _referent_only(200)),
     "case_participant_end": ("post", "participant", _referent_only(302)),
+    # Hand-over: the one built is proposed to the outsider's association, which may read and
+    # answer it (an empty answer: 400) but sees nothing else of the case.
+    "case_handover": ("get", "case", _referent_only(200)),
+    "handover_detail": (
+        "get",
+        "handover",
+        {**_referent_only(200), "outsider": 200},
+    ),
+    "handover_answer": ("post", "handover", {**_everyone(404), "outsider": 400}),
+    "handover_cancel": ("post", "handover", _referent_only(302)),
     # Referrals: the "referral" is addressed to the participant persona's police unit, whose
     # investigator may read it (the unit takes part in the case) but not answer (caseworkers and
     # managers only); the sender's caseworker (referent) may withdraw it.
@@ -179,6 +189,20 @@ def _url(name, kind, case):
         return reverse(name, kwargs={"ref": case.ref, "pk": participant.pk})
     if kind == "referral":
         return reverse(name, kwargs={"ref": case.referrals.get().ref})
+    if kind == "handover":
+        from parcours.access.actor import actor_for
+        from parcours.accounts.models import Organisation
+        from parcours.cases import handover
+
+        proposal = handover.pending(case) or handover.propose(
+            actor_for(case.referent_user),
+            case,
+            to_org=Organisation.objects.get(departement="69"),
+            reason="Déménagement dans le Rhône",
+            basis="legal",
+            legal_basis="casf_l121_6_2",
+        )
+        return reverse(name, kwargs={"pk": proposal.pk})
     if kind == "notification":
         from parcours.cases.notices import tell_referent
 
@@ -196,6 +220,8 @@ def test_matrix(route, persona, client, case, request):
     method, kind, expected = MATRIX[route]
     if kind in ("referral", "consent"):
         request.getfixturevalue("matrix_referral")
+    if kind == "handover":
+        request.getfixturevalue("outsider")  # the organisation asked to take the case over
     if persona != "anonymous":
         sign_in(client, request.getfixturevalue(persona))
     url = _url(route, kind, case)

@@ -94,18 +94,23 @@ def groups_for_person(actor, person) -> frozenset[str]:
     return frozenset(groups)
 
 
+NOT_REFERENT_KINDS = {
+    OrganisationKind.NATIONAL_COORDINATOR,
+    OrganisationKind.TERRITORIAL_COORDINATOR,
+    OrganisationKind.SHELTER_FACILITY,
+}
+
+
+def may_hold_cases(organisation) -> bool:
+    """Coordinations coordinate and facilities host: neither is ever a case's referent."""
+    return organisation.active and organisation.kind not in NOT_REFERENT_KINDS
+
+
 def can_open_case(actor) -> bool:
     """Caseworkers and managers of any organisation except coordinators and facilities may open
     a case; their organisation becomes referent."""
     return (
-        _is_member(actor)
-        and actor.role in CASE_OPENER_ROLES
-        and actor.organisation.kind
-        not in {
-            OrganisationKind.NATIONAL_COORDINATOR,
-            OrganisationKind.TERRITORIAL_COORDINATOR,
-            OrganisationKind.SHELTER_FACILITY,
-        }
+        _is_member(actor) and actor.role in CASE_OPENER_ROLES and may_hold_cases(actor.organisation)
     )
 
 

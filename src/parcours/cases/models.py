@@ -197,6 +197,9 @@ class Event(models.Model):
             return str(dict(ContactChannel.choices).get(self.data.get("channel"), ""))
         if self.kind in (EventKind.PARTICIPANT_ADDED, EventKind.PARTICIPANT_ENDED) and self.data:
             return self.data.get("organisation", "")
+        if self.kind == EventKind.HANDOVER and self.data:
+            step = dict(Handover.Status.choices).get(self.data.get("step"), "")
+            return f"{self.data.get('organisation', '')} — {step}"
         return ""
 
 
@@ -300,3 +303,56 @@ class Appointment(models.Model):
 
     def __str__(self):
         return f"appointment {self.pk} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Handover(models.Model):
+    """The referent organisation asks another organisation to become referent of the case.
+
+    Until that organisation accepts, nothing changes: it sees the proposal (the case reference,
+    who proposes, why) and not the person. On acceptance it becomes referent (and sees what a
+    referent sees); the former referent may stay as a participant following the social
+    situation. Giving a whole case to another organisation is a sharing: it needs the person's
+    consent for that organisation, or a named legal basis (``parcours.cases.handover``).
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="handovers")
+    from_org = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="handovers_given"
+    )
+    to_org = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="handovers_received"
+    )
+    reason = EncryptedTextField(_("why"))
+    former_stays = models.BooleanField(default=True)
+    basis = models.CharField(max_length=10, choices=SharingBasis.choices)
+    consent_date = models.DateField(null=True, blank=True)
+    legal_basis = models.CharField(max_length=40, blank=True, default="")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    proposed_at = models.DateTimeField()
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answer_note = EncryptedTextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(status="proposed"),
+                name="one_pending_handover_per_case",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} {self.from_org_id}>{self.to_org_id} {self.status}"

@@ -17,7 +17,7 @@ from parcours.access.scopes import visible_cases
 from parcours.access.shortcuts import get_case_or_404
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
-from parcours.cases import appointments, lifecycle, services, tasks
+from parcours.cases import appointments, handover, lifecycle, services, tasks
 from parcours.cases.enums import ParticipantRole
 from parcours.cases.models import Participant
 from parcours.core.errors import DomainError
@@ -145,6 +145,7 @@ def _case_context(request, case, **forms):
     context.update(case_conference_context(actor, case, groups))
     context.update(_task_context(actor, case, groups, forms.get("task_form")))
     context["pathway"] = pathway(case, groups)
+    context["pending_handover"] = handover.pending(case) if editable else None
     context["appointments"] = appointments.visible_appointments(actor, case)
     context["appointment_form"] = forms.get("appointment_form") or (
         AppointmentForm(case=case, groups=groups) if appointments.can_plan(actor, case) else None

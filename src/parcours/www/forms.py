@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from parcours.access import rules
 from parcours.access.groups import FieldGroup
 from parcours.accounts.models import Organisation
 from parcours.cases.enums import (
@@ -212,18 +213,9 @@ class NoteForm(DsfrBaseForm):
         self.fields["group"].initial = FieldGroup.SOCIAL
 
 
-class ParticipantForm(DsfrBaseForm):
-    organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.filter(active=True)
-    )
-    role = forms.ChoiceField(label=_("Role in the case"), choices=ParticipantRole.choices)
-    groups = forms.MultipleChoiceField(
-        label=_("What it may see"),
-        choices=FieldGroup.choices,
-        initial=[FieldGroup.IDENTITY],
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Share the minimum the organisation needs."),
-    )
+class SharingBasisForm(DsfrBaseForm):
+    """The basis on which something is shared: the person's consent (dated) or a legal basis."""
+
     basis = forms.ChoiceField(
         label=_("Basis for sharing"), choices=SharingBasis.choices, widget=forms.RadioSelect
     )
@@ -236,6 +228,33 @@ class ParticipantForm(DsfrBaseForm):
         label=_("Legal basis"), required=False, choices=[("", "—")] + LegalBasis.choices
     )
 
+    def clean(self):
+        data = super().clean()
+        basis = data.get("basis")
+        if basis == SharingBasis.CONSENT:
+            if not data.get("consent_date"):
+                self.add_error("consent_date", _("Give the date on which the person consented."))
+            elif data["consent_date"] > timezone.localdate():
+                self.add_error("consent_date", _("The consent date cannot be in the future."))
+        if basis == SharingBasis.LEGAL and not data.get("legal_basis"):
+            self.add_error("legal_basis", _("Name the legal basis for sharing without consent."))
+        return data
+
+
+class ParticipantForm(SharingBasisForm):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.filter(active=True)
+    )
+    role = forms.ChoiceField(label=_("Role in the case"), choices=ParticipantRole.choices)
+    groups = forms.MultipleChoiceField(
+        label=_("What it may see"),
+        choices=FieldGroup.choices,
+        initial=[FieldGroup.IDENTITY],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Share the minimum the organisation needs."),
+    )
+    field_order = ["organisation", "role", "groups", "basis", "consent_date", "legal_basis"]
+
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
         if case is not None:
@@ -247,16 +266,50 @@ class ParticipantForm(DsfrBaseForm):
                 pk__in=taken
             )
 
+
+class HandoverForm(SharingBasisForm):
+    to_org = forms.ModelChoiceField(label=_("New referent organisation"), queryset=None)
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The organisation reads this before it sees the case: do not name the person."),
+    )
+    former_stays = forms.BooleanField(
+        label=_("Keep following the social situation after the hand-over"),
+        required=False,
+        initial=True,
+    )
+    field_order = ["to_org", "reason", "basis", "consent_date", "legal_basis", "former_stays"]
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_org"].queryset = (
+            Organisation.objects.filter(active=True)
+            .exclude(kind__in=rules.NOT_REFERENT_KINDS)
+            .exclude(pk=case.referent_org_id)
+            .order_by("departement", "name")
+        )
+
+
+class HandoverAnswerForm(DsfrBaseForm):
+    decision = forms.ChoiceField(
+        label=_("Your answer"),
+        choices=[("accept", _("Accept: become referent")), ("decline", _("Decline"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Why you decline"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
     def clean(self):
         data = super().clean()
-        basis = data.get("basis")
-        if basis == SharingBasis.CONSENT:
-            if not data.get("consent_date"):
-                self.add_error("consent_date", _("Give the date on which the person consented."))
-            elif data["consent_date"] > timezone.localdate():
-                self.add_error("consent_date", _("The consent date cannot be in the future."))
-        if basis == SharingBasis.LEGAL and not data.get("legal_basis"):
-            self.add_error("legal_basis", _("Name the legal basis for sharing without consent."))
+        if data.get("decision") == "decline" and not (data.get("note") or "").strip():
+            self.add_error("note", _("Say why you decline."))
         return data
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from parcours.access import rules
 from parcours.access.scopes import visible_cases
 from parcours.access.shortcuts import get_case_or_404
+from parcours.cases import handover
 from parcours.core.errors import DomainError
 from parcours.core.refs import is_valid_reference
 from parcours.referrals import consent as consents
@@ -172,7 +173,8 @@ def referral_inbox(request):
     if form.is_valid() and form.cleaned_data["status"]:
         referrals = referrals.filter(status=form.cleaned_data["status"])
     referrals = _mark_overdue(list(referrals[:200]), timezone.now())
-    return render(request, "www/referrals/inbox.html", {"form": form, "referrals": referrals})
+    context = {"form": form, "referrals": referrals, "handovers": handover.received_by(actor)}
+    return render(request, "www/referrals/inbox.html", context)
 
 
 def _get_referral_or_404(actor, ref):
