@@ -76,6 +76,7 @@ MATRIX = {
     # Hand-over: the one built is proposed to the outsider's association, which may read and
     # answer it (an empty answer: 400) but sees nothing else of the case.
     "case_handover": ("get", "case", _referent_only(200)),
+    "case_sharing_refused": ("post", "case", _referent_only(302)),
     "handover_detail": (
         "get",
         "handover",

@@ -46,6 +46,7 @@ class EventKind(models.TextChoices):
     BREAK_GLASS = "break_glass", _("Exceptional access")
     CONFERENCE = "conference", _("Case conference")
     HANDOVER = "handover", _("Referent hand-over")
+    SHARING_REFUSED = "sharing_refused", _("The person refuses all sharing")
 
 
 class ContactChannel(models.TextChoices):

@@ -17,7 +17,14 @@ from parcours.access.scopes import visible_cases
 from parcours.access.shortcuts import get_case_or_404
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
-from parcours.cases import appointments, handover, lifecycle, services, tasks
+from parcours.cases import (
+    appointments,
+    handover,
+    lifecycle,
+    services,
+    sharing_refusal,
+    tasks,
+)
 from parcours.cases.enums import ParticipantRole
 from parcours.cases.models import Participant
 from parcours.core.errors import DomainError
@@ -146,6 +153,7 @@ def _case_context(request, case, **forms):
     context.update(_task_context(actor, case, groups, forms.get("task_form")))
     context["pathway"] = pathway(case, groups)
     context["pending_handover"] = handover.pending(case) if editable else None
+    context["sharing_refused"] = editable and sharing_refusal.already_recorded(case)
     context["appointments"] = appointments.visible_appointments(actor, case)
     context["appointment_form"] = forms.get("appointment_form") or (
         AppointmentForm(case=case, groups=groups) if appointments.can_plan(actor, case) else None
@@ -274,6 +282,20 @@ def case_participant_add(request, ref):
     if request.method == "POST" and _submitted(request, form, action, _("Participant added.")):
         return redirect("case_detail", ref=case.ref)
     return render(request, "www/cases/participant_add.html", {"case": case, "form": form})
+
+
+@require_POST
+def case_sharing_refused(request, ref):
+    """The person refuses all sharing: recorded, and counted anonymously by the coordination."""
+    case = get_case_or_404(request.actor, ref)
+    if not rules.can_edit_case(request.actor, case):
+        raise Http404
+    sharing_refusal.record_refusal(request.actor, case)
+    messages.success(
+        request,
+        _("Recorded. The coordination is told, with nothing that identifies the person."),
+    )
+    return redirect("case_detail", ref=case.ref)
 
 
 @require_POST

@@ -60,6 +60,11 @@ urlpatterns = [
         referral_views.case_consent_withdraw,
         name="case_consent_withdraw",
     ),
+    path(
+        "dossiers/<str:ref>/refus-de-partage/",
+        case_views.case_sharing_refused,
+        name="case_sharing_refused",
+    ),
     path("dossiers/<str:ref>/transfert/", handover_views.case_handover, name="case_handover"),
     path("transferts/<int:pk>/", handover_views.handover_detail, name="handover_detail"),
     path("transferts/<int:pk>/reponse/", handover_views.handover_answer, name="handover_answer"),
