@@ -49,6 +49,10 @@ def test_names_are_not_in_plaintext_in_the_database_file(demo_dir):
         "06 00 00 01 01",
         "chef du réseau",
         "Audition possible",
+        "Lazarev",  # S6
+        "Contrat jeune majeur : 18 ans",  # a referral's purpose
+        "Enquête et audition",  # a consent's purpose
+        "Ne veut plus que la police",  # a contact note
     ]:
         assert secret.encode() not in raw, secret
         assert secret.encode("utf-16-le") not in raw, secret
@@ -102,3 +106,21 @@ def test_demo_refuses_production_mode(tmp_path):
     )
     assert result.returncode != 0
     assert "PARCOURS_MODE=demo" in result.stderr
+
+
+def test_demo_plays_s1_s2_and_s6_through_referrals(demo_dir):
+    """S1: child welfare, the 115 four times and the health fund refuse; S2: the prefecture
+    acknowledges; S6: the consent to the police is withdrawn and its participation ended."""
+    with sqlite3.connect(demo_dir / "parcours.sqlite3") as db:
+        refusals = db.execute(
+            "SELECT refusal_code, count(*) FROM referrals_referral WHERE status = 'refused' "
+            "GROUP BY refusal_code ORDER BY refusal_code"
+        ).fetchall()
+        withdrawn = db.execute(
+            "SELECT count(*) FROM referrals_consent WHERE withdrawn_at IS NOT NULL"
+        ).fetchone()
+        acknowledged = db.execute(
+            "SELECT count(*) FROM referrals_referral WHERE status = 'acknowledged'"
+        ).fetchone()
+    assert refusals == [("criteria_not_met", 1), ("no_place", 4), ("not_in_insertion_pathway", 1)]
+    assert withdrawn == (1,) and acknowledged == (1,)

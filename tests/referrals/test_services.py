@@ -127,6 +127,14 @@ def test_refusal_codes_are_checked_against_the_kind(referral, recipient):
     )
 
 
+def test_s1_refusal_reasons_exist():
+    """S1: child welfare refuses "not in an insertion pathway", the 115 "no place", the health
+    fund's urgent processing "criteria not met"."""
+    assert "not_in_insertion_pathway" in dict(REFUSAL_CODES[ServiceKind.CHILD_WELFARE_YOUNG_ADULT])
+    assert "no_place" in dict(REFUSAL_CODES[ServiceKind.EMERGENCY_HOUSING_115])
+    assert "criteria_not_met" in dict(REFUSAL_CODES[ServiceKind.HEALTH_INSURANCE])
+
+
 def test_young_adult_refusal_reason_exists(referent, case, db):
     ase = make_persona("ase", kind="child_welfare", dep="33")
     young_adult = Service.objects.create(

@@ -1,5 +1,6 @@
 """Fictional demo data: organisations in five départements, an account per role, and the
-scenarios S1, S2 and S3 of SCENARIOS.md at the stage the code supports.
+scenarios S1, S2, S3 and S6 of SCENARIOS.md at the stage the code supports (the referrals,
+refusals, conference and consent withdrawal are in ``demo.pathways``).
 
 Every name, place and story here is invented. Loading is idempotent: organisations and users are
 found by name, and each scenario case by a fixed intake token, so running it twice changes
@@ -29,6 +30,7 @@ from parcours.cases.enums import (
     SharingBasis,
 )
 from parcours.cases.models import Case
+from parcours.demo import pathways
 
 DEMO_PASSWORD = "demo-Parcours-2026!"  # noqa: S105  (fictional demo accounts only)
 # The TOTP secret of every demo account (base 32), printed by `parcours demo` so that anyone can
@@ -182,6 +184,8 @@ def load() -> dict:
     )
     _services(orgs)
     _scenarios(orgs)
+    cases = {name: Case.objects.get(intake_token=_token(name)) for name in ("S1", "S2")}
+    pathways.load(orgs, cases)
     return orgs
 
 

@@ -79,7 +79,7 @@ _REFUSAL_CODE_NAMES: dict[str, tuple[str, ...]] = {
         "criteria_not_met",
         "incomplete_file",
     ),
-    _K.HEALTH_INSURANCE: ("incomplete_file", "no_address", "not_eligible"),
+    _K.HEALTH_INSURANCE: ("incomplete_file", "no_address", "not_eligible", "criteria_not_met"),
     _K.DOMICILIATION: ("out_of_territory", "not_eligible", "no_place"),
 }
 

@@ -19,7 +19,14 @@ class Command(BaseCommand):
         if settings.MODE != "demo":
             raise CommandError("The demo runs only with PARCOURS_MODE=demo, never on real data.")
         call_command("migrate", interactive=False, verbosity=0)
-        data.load()
+        # The stories' notifications are in the application; their e-mails (about events of the
+        # past weeks, to fictional addresses) are not printed while loading.
+        backend = settings.EMAIL_BACKEND
+        settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+        try:
+            data.load()
+        finally:
+            settings.EMAIL_BACKEND = backend
         self.print_accounts()
         if not options["no_serve"]:
             self.stdout.write(f"\nParcours demo on http://{options['bind']}/  (Ctrl-C to stop)\n")
