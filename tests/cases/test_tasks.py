@@ -95,3 +95,25 @@ def test_a_shelter_participant_with_the_social_group_adds_tasks(case, referent, 
     actor = actor_for(shelter.user)
     task = tasks.add_task(actor, case, title="Accueil", owner_org=shelter.actor.organisation)
     assert tasks.can_close_task(actor, task)
+
+
+def test_a_task_of_the_host_shelter_does_not_name_it_to_those_without_the_location(
+    client, case, referent, db
+):
+    """The shelter's name says where the person sleeps; a social-group reader without the
+    location reads "the host facility" (a conference's decision can give it a task)."""
+    shelter = make_persona("host-t", kind="shelter_facility", role="facility_staff")
+    join_case(referent, case, shelter, groups=["identity", "location", "social"], role="shelter")
+    name = shelter.actor.organisation.name
+    tasks.create_task(
+        referent.actor, case, title="Préparer la chambre", owner_org=shelter.actor.organisation
+    )
+    partner = make_persona("partner-t")
+    join_case(referent, case, partner, groups=["identity", "social"])
+    sign_in(client, partner)
+    page = client.get(reverse("case_detail", kwargs={"ref": case.ref})).content.decode()
+    assert "Préparer la chambre" in page and name not in page
+    client.logout()
+    sign_in(client, referent)  # the referent's caseworker sees the location
+    page = client.get(reverse("case_detail", kwargs={"ref": case.ref})).content.decode()
+    assert name in page

@@ -125,14 +125,9 @@ def transactional_db(_journal_triggers_reinstalled, transactional_db):
     yield
 
 
-@pytest.fixture
-def e2e_page(e2e_browser, live_server, transactional_db, journal_flushable):
-    """A fresh browser context (no cookies) per test, French first like the users."""
-    from django.core.cache import cache
-
-    # The database cache is not emptied by the flush between tests; a TOTP code marked as used
-    # by an earlier test would be refused as a replay.
-    cache.clear()
+def _open_page(e2e_browser, live_server):
+    """A fresh browser context (no cookies), French first like the users; returns the page
+    and its context."""
     context = e2e_browser.new_context(viewport=VIEWPORT, locale="fr-FR")
     # Make CSP violations impossible to miss (Chromium also logs them as console errors).
     context.add_init_script(
@@ -164,8 +159,34 @@ def e2e_page(e2e_browser, live_server, transactional_db, journal_flushable):
         )
 
     page.on("pageerror", on_page_error)
-    yield wrapped
-    context.close()
+    return wrapped, context
+
+
+@pytest.fixture
+def e2e_pages(e2e_browser, live_server, transactional_db, journal_flushable):
+    """Opens browser pages, each in its own context: several people of several organisations
+    at their own screens in one test."""
+    from django.core.cache import cache
+
+    # The database cache is not emptied by the flush between tests; a TOTP code marked as used
+    # by an earlier test would be refused as a replay.
+    cache.clear()
+    contexts = []
+
+    def open_page() -> BrowserPage:
+        wrapped, context = _open_page(e2e_browser, live_server)
+        contexts.append(context)
+        return wrapped
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def e2e_page(e2e_pages):
+    """One browser page in a fresh context."""
+    return e2e_pages()
 
 
 @pytest.fixture

@@ -49,15 +49,25 @@ def add_task(actor, case: Case, *, title: str, owner_org, due_on=None) -> Task:
         raise DomainError(_("Say what has to be done."))
     if not owner_choices(case, rules.groups_for(actor, case)).filter(pk=owner_org.pk).exists():
         raise DomainError(_("A task goes to the referent or to an organisation taking part."))
+    check_due_on(due_on)
+    return create_task(actor, case, title=title, owner_org=owner_org, due_on=due_on)
+
+
+def check_due_on(due_on) -> None:
     if due_on is not None and due_on < timezone.localdate() - datetime.timedelta(days=1):
         raise DomainError(_("The due date is already past."))
+
+
+def create_task(actor, case: Case, *, title: str, owner_org, due_on=None, at=None) -> Task:
+    """Write the task and journal it; the caller has checked who may give it to whom (a task
+    added on the case page, or a case conference's decision)."""
     with transaction.atomic():
         task = Task.objects.create(
             case=case,
             title=title,
             owner_org=owner_org,
             due_on=due_on,
-            created_at=timezone.now(),
+            created_at=at or timezone.now(),
             created_by=actor.user,
         )
         record(actor, Action.ADD_TASK, case, groups=[FieldGroup.SOCIAL])

@@ -165,11 +165,22 @@ def _task_context(actor, case, groups, task_form=None):
     if FieldGroup.SOCIAL not in groups:
         return {"tasks": [], "task_form": None}
     can_add = tasks.can_add_task(actor, case)
+    # A task of the host shelter names it, and its name says where the person sleeps: for
+    # readers without the location it reads "the host facility".
+    hidden = set()
+    if FieldGroup.LOCATION not in groups:
+        hidden = set(
+            case.participants.filter(role=ParticipantRole.SHELTER).values_list(
+                "organisation_id", flat=True
+            )
+        )
+    task_list = list(case.tasks.select_related("owner_org"))
+    for task in task_list:
+        task.owner_label = (
+            _("the host facility") if task.owner_org_id in hidden else task.owner_org.name
+        )
     return {
-        "tasks": [
-            (task, tasks.can_close_task(actor, task))
-            for task in case.tasks.select_related("owner_org")
-        ],
+        "tasks": [(task, tasks.can_close_task(actor, task)) for task in task_list],
         "task_form": task_form or (TaskForm(case=case, groups=groups) if can_add else None),
         "today": timezone.localdate(),
     }

@@ -1,0 +1,485 @@
+"""Case conferences: convene, record the person's consent, record attendance and decisions
+(each decision becomes a task for its organisation), cancel.
+
+Each service checks the rule (``parcours.conferences.rules``), writes in one transaction, journals
+what it did and tells the organisations concerned. Notifications carry the case reference and a
+link, never anything about the person. The demo loader and the pages call these functions.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from parcours.access import rules
+from parcours.access.groups import FieldGroup, sorted_groups
+from parcours.alerts.notify import notify
+from parcours.audit.enums import Action
+from parcours.audit.journal import record
+from parcours.cases import tasks
+from parcours.cases.enums import EventKind
+from parcours.cases.tasks import owner_choices
+from parcours.cases.timeline import add_event
+from parcours.conferences import rules as conference_rules
+from parcours.conferences.enums import ConferenceStatus
+from parcours.conferences.models import (
+    AgendaItem,
+    Conference,
+    ConferenceConsent,
+    Decision,
+    Invitation,
+)
+from parcours.core.errors import DomainError, NotAllowed, StaleVersion
+from parcours.referrals.enums import ConsentMethod
+
+# A conference convened "now" from a slow form is not in the past.
+SLACK = datetime.timedelta(minutes=5)
+MAX_ITEMS = 20
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    """A point to discuss; ``group`` says who may read it."""
+
+    text: str
+    group: str = FieldGroup.SOCIAL
+
+
+@dataclass(frozen=True)
+class DecisionEntry:
+    """A decision: what, which organisation does it, by when; ``group`` says who may read it."""
+
+    text: str
+    owner_org: object
+    group: str = FieldGroup.SOCIAL
+    due_on: datetime.date | None = None
+
+
+def conference_link(conference) -> str:
+    return reverse("conference_detail", kwargs={"ref": conference.case.ref, "pk": conference.pk})
+
+
+def _lock(conference, expected_version) -> Conference:
+    """The conference row, locked until the caller's transaction ends; a stale page is refused."""
+    locked = (
+        Conference.objects.select_for_update()
+        .select_related("case", "case__referent_org")
+        .get(pk=conference.pk)
+    )
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleVersion(
+            _(
+                "This conference was changed by someone else meanwhile. Reload the page and try "
+                "again."
+            )
+        )
+    return locked
+
+
+def _require_planned(conference) -> None:
+    if conference.status == ConferenceStatus.CANCELLED:
+        raise DomainError(_("This conference was cancelled."))
+    if conference.status != ConferenceStatus.PLANNED:
+        raise DomainError(_("This conference was already recorded."))
+
+
+def _in_service_language(message, **params) -> str:
+    """Text stored on the timeline or in a task is written once, in the service's language
+    (French); ``message`` is a lazy translation, formatted with ``params`` (dates localised)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        formatted = {
+            key: formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+            if isinstance(value, datetime.datetime)
+            else formats.date_format(value, "SHORT_DATE_FORMAT")
+            if isinstance(value, datetime.date)
+            else value
+            for key, value in params.items()
+        }
+        return str(message) % formatted
+
+
+def _agenda(agenda, groups) -> list[AgendaEntry]:
+    entries = []
+    for item in agenda:
+        if isinstance(item, dict):
+            item = AgendaEntry(**item)
+        text = (item.text or "").strip()
+        if not text:
+            continue
+        if item.group not in groups:
+            raise DomainError(
+                _("A point on the agenda can only be about information you may see yourself.")
+            )
+        entries.append(AgendaEntry(text=text, group=item.group))
+    if not entries:
+        raise DomainError(_("Give the agenda: at least one point to discuss."))
+    if len(entries) > MAX_ITEMS:
+        raise DomainError(_("Too many points on the agenda."))
+    return entries
+
+
+def convene(
+    actor,
+    case,
+    *,
+    at: datetime.datetime,
+    agenda,
+    place: str = "",
+    invited=None,
+    person_invited: bool = False,
+    convened_at: datetime.datetime | None = None,
+) -> Conference:
+    """Convene a case conference on ``case`` at ``at`` with its ``agenda`` (``AgendaEntry`` or
+    dicts with ``text`` and ``group``; each point is readable by those who see its group).
+
+    ``invited``: organisations of the pathway (the referent and active participants; the host
+    shelter only if the convener sees the location); None invites them all. The referent and
+    the convener's organisation are always invited. Each invited organisation other than the
+    convener's is notified. ``convened_at`` (default now) lets the demo date a past convocation.
+    """
+    if not conference_rules.can_convene(actor, case):
+        raise NotAllowed(_("You cannot convene a case conference on this case."))
+    now = convened_at or timezone.now()
+    if at is None or at < now - SLACK:
+        raise DomainError(_("A conference is convened for a date to come."))
+    groups = rules.groups_for(actor, case)
+    entries = _agenda(agenda, groups)
+    choices = owner_choices(case, groups)
+    if invited is None:
+        invited = list(choices)
+    invited = list(invited)
+    allowed_ids = set(choices.values_list("pk", flat=True))
+    if any(org.pk not in allowed_ids for org in invited):
+        raise DomainError(_("Only organisations taking part in the pathway can be invited."))
+    organisations = {org.pk: org for org in invited}
+    organisations.setdefault(case.referent_org_id, case.referent_org)
+    organisations.setdefault(actor.organisation_id, actor.organisation)
+    with transaction.atomic():
+        conference = Conference.objects.create(
+            case=case,
+            at=at,
+            place=(place or "").strip(),
+            person_invited=bool(person_invited),
+            convened_by_org=actor.organisation,
+            convened_by=actor.user,
+            convened_at=now,
+        )
+        Invitation.objects.bulk_create(
+            Invitation(conference=conference, organisation=org) for org in organisations.values()
+        )
+        AgendaItem.objects.bulk_create(
+            AgendaItem(conference=conference, position=n, group=entry.group, text=entry.text)
+            for n, entry in enumerate(entries, start=1)
+        )
+        add_event(
+            case,
+            actor,
+            EventKind.CONFERENCE,
+            at=now,
+            summary=_in_service_language(gettext_lazy("Convened for %(date)s."), date=at),
+            data={"conference": conference.pk, "status": ConferenceStatus.PLANNED},
+        )
+        record(
+            actor,
+            Action.CONFERENCE_CONVENE,
+            case,
+            groups=[entry.group for entry in entries],
+            reason=f"conference:{conference.pk}",
+        )
+        link = conference_link(conference)
+        for org in organisations.values():
+            if org.pk != actor.organisation_id:
+                notify(
+                    "conference_convened",
+                    org,
+                    ref=case.ref,
+                    link=link,
+                    dedup_key=f"conference:{conference.pk}:convened:{org.pk}",
+                )
+    return conference
+
+
+def record_consent(
+    actor,
+    conference: Conference,
+    *,
+    given_on: datetime.date,
+    how: str,
+    language: str,
+    interpreter: str = "",
+    expected_version: int | None = None,
+) -> ConferenceConsent:
+    """Record that the person consented to their situation being discussed at ``conference``:
+    when, how, in which language, through which interpreter. Only the referent records it."""
+    if not conference_rules.can_record_consent(actor, conference):
+        raise NotAllowed(_("Only the referent organisation can record the person's consent."))
+    if given_on is None or given_on > timezone.localdate():
+        raise DomainError(_("The consent date cannot be in the future."))
+    if how not in ConsentMethod.values:
+        raise DomainError(_("Say how the person gave their consent."))
+    if not (language or "").strip():
+        raise DomainError(_("Say in which language the person was informed."))
+    with transaction.atomic():
+        locked = _lock(conference, expected_version)
+        _require_planned(locked)
+        if ConferenceConsent.objects.filter(conference=locked).exists():
+            raise DomainError(_("The person's consent to this conference is already recorded."))
+        consent = ConferenceConsent.objects.create(
+            conference=locked,
+            given_on=given_on,
+            how=how,
+            language=language.strip(),
+            interpreter=(interpreter or "").strip(),
+            recorded_by=actor.user,
+            recorded_at=timezone.now(),
+        )
+        locked.version += 1
+        locked.save(update_fields=["version"])
+        record(
+            actor,
+            Action.CONFERENCE_CONSENT,
+            locked.case,
+            reason=f"conference:{locked.pk}:{how}",
+        )
+    conference.version = locked.version
+    return consent
+
+
+def _decisions(actor, case, decisions, groups) -> list[DecisionEntry]:
+    choices = {org.pk: org for org in owner_choices(case, groups)}
+    entries = []
+    for item in decisions:
+        if isinstance(item, dict):
+            item = DecisionEntry(**item)
+        text = (item.text or "").strip()
+        if not text:
+            continue
+        if item.group not in groups:
+            raise DomainError(_("A decision can only be about information you may see yourself."))
+        owner = choices.get(getattr(item.owner_org, "pk", None))
+        if owner is None:
+            raise DomainError(
+                _("A decision goes to the referent or to an organisation taking part.")
+            )
+        if item.group not in conference_rules.organisation_groups(case, owner):
+            raise DomainError(
+                _(
+                    "%(org)s does not see this kind of information on the case: it cannot be in "
+                    "charge of this decision."
+                )
+                % {"org": owner.name}
+            )
+        tasks.check_due_on(item.due_on)
+        entries.append(
+            DecisionEntry(text=text, owner_org=owner, group=item.group, due_on=item.due_on)
+        )
+    if len(entries) > MAX_ITEMS:
+        raise DomainError(_("Too many decisions."))
+    return entries
+
+
+def _task_title(conference, entry: DecisionEntry) -> str:
+    """A task's title is read by everyone who sees the social group: a decision in another
+    group gets a neutral title pointing to the conference, where only its readers see it."""
+    if entry.group == FieldGroup.SOCIAL:
+        return entry.text
+    return _in_service_language(
+        gettext_lazy(
+            "Decision of the case conference of %(date)s for %(org)s: read it on the "
+            "conference page."
+        ),
+        date=conference.at,
+        org=entry.owner_org.name,
+    )
+
+
+def record_conference(
+    actor,
+    conference: Conference,
+    *,
+    attended=(),
+    decisions=(),
+    person_attended: bool | None = None,
+    expected_version: int | None = None,
+) -> Conference:
+    """Record a conference that took place: which invited organisations ``attended`` (the others
+    are recorded absent), whether the person attended, and its ``decisions`` (``DecisionEntry`` or
+    dicts). Each decision becomes an open task for its organisation, which is notified.
+
+    Refused without the person's consent to the discussion: nothing of their situation may be
+    decided on without it. A decision goes only to an organisation that sees its group.
+    """
+    if not conference_rules.can_manage_conference(actor, conference):
+        raise NotAllowed(_("You cannot record this conference."))
+    case = conference.case
+    groups = rules.groups_for(actor, case)
+    with transaction.atomic():
+        locked = _lock(conference, expected_version)
+        _require_planned(locked)
+        now = timezone.now()
+        if locked.at > now + SLACK:
+            raise DomainError(_("A conference is recorded once it has taken place."))
+        if not ConferenceConsent.objects.filter(conference=locked).exists():
+            raise DomainError(
+                _(
+                    "The person has not consented to their situation being discussed: record "
+                    "their consent before the conference can be recorded."
+                )
+            )
+        entries = _decisions(actor, case, decisions, groups)
+        invitations = list(locked.invitations.select_related("organisation"))
+        invited_ids = {invitation.organisation_id for invitation in invitations}
+        attended_ids = {org.pk for org in attended}
+        if not attended_ids <= invited_ids:
+            raise DomainError(_("Only invited organisations can be recorded as present."))
+        for invitation in invitations:
+            invitation.attended = invitation.organisation_id in attended_ids
+        Invitation.objects.bulk_update(invitations, ["attended"])
+        owners = {}
+        for position, entry in enumerate(entries, start=1):
+            # The conference, not the recorder's own task rights, is what decides this task.
+            task = tasks.create_task(
+                actor,
+                case,
+                title=_task_title(locked, entry),
+                owner_org=entry.owner_org,
+                due_on=entry.due_on,
+                at=now,
+            )
+            Decision.objects.create(
+                conference=locked,
+                position=position,
+                group=entry.group,
+                text=entry.text,
+                owner_org=entry.owner_org,
+                due_on=entry.due_on,
+                task=task,
+            )
+            owners[entry.owner_org.pk] = entry.owner_org
+        locked.status = ConferenceStatus.HELD
+        locked.person_attended = bool(person_attended) if locked.person_invited else None
+        locked.recorded_at = now
+        locked.recorded_by = actor.user
+        locked.version += 1
+        locked.save(
+            update_fields=["status", "person_attended", "recorded_at", "recorded_by", "version"]
+        )
+        add_event(
+            case,
+            actor,
+            EventKind.CONFERENCE,
+            at=now,
+            summary=_in_service_language(
+                gettext_lazy("Case conference of %(date)s held."), date=locked.at
+            ),
+            data={
+                "conference": locked.pk,
+                "status": ConferenceStatus.HELD,
+                "decisions": len(entries),
+            },
+        )
+        record(
+            actor,
+            Action.CONFERENCE_RECORD,
+            case,
+            groups=sorted_groups(entry.group for entry in entries),
+            reason=f"conference:{locked.pk}",
+        )
+        link = conference_link(locked)
+        for org in owners.values():
+            if org.pk != actor.organisation_id:
+                notify(
+                    "task_assigned",
+                    org,
+                    ref=case.ref,
+                    link=link,
+                    dedup_key=f"conference:{locked.pk}:tasks:{org.pk}",
+                )
+    return locked
+
+
+def cancel(
+    actor, conference: Conference, *, reason: str, expected_version: int | None = None
+) -> Conference:
+    """Cancel a planned conference, saying why; the invited organisations are notified."""
+    if not conference_rules.can_manage_conference(actor, conference):
+        raise NotAllowed(_("You cannot cancel this conference."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Say why the conference is cancelled."))
+    with transaction.atomic():
+        locked = _lock(conference, expected_version)
+        _require_planned(locked)
+        now = timezone.now()
+        locked.status = ConferenceStatus.CANCELLED
+        locked.cancelled_at = now
+        locked.cancelled_by = actor.user
+        locked.cancel_reason = reason
+        locked.version += 1
+        locked.save(
+            update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason", "version"]
+        )
+        case = locked.case
+        add_event(
+            case,
+            actor,
+            EventKind.CONFERENCE,
+            at=now,
+            summary=_in_service_language(
+                gettext_lazy("Case conference of %(date)s cancelled."), date=locked.at
+            ),
+            data={"conference": locked.pk, "status": ConferenceStatus.CANCELLED},
+        )
+        record(actor, Action.CONFERENCE_CANCEL, case, reason=f"conference:{locked.pk}")
+        link = conference_link(locked)
+        for invitation in locked.invitations.select_related("organisation"):
+            if invitation.organisation_id != actor.organisation_id:
+                notify(
+                    "conference_cancelled",
+                    invitation.organisation,
+                    ref=case.ref,
+                    link=link,
+                    dedup_key=f"conference:{locked.pk}:cancelled:{invitation.organisation_id}",
+                )
+    return locked
+
+
+# Reading, within the reader's groups ------------------------------------------------------
+
+
+def visible_conferences(actor, case):
+    """The case's conferences, for whoever may see the case (none otherwise)."""
+    if not rules.can_view_case(actor, case):
+        return Conference.objects.none()
+    return case.conferences.select_related("convened_by_org").order_by("-at", "-pk")
+
+
+def visible_agenda(conference, groups) -> list[AgendaItem]:
+    return [item for item in conference.agenda.all() if item.group in groups]
+
+
+def visible_decisions(conference, groups) -> list[Decision]:
+    """Decisions in the reader's groups; ``owner_visible`` is False for a host shelter the
+    reader may not know about (its name says where the person sleeps)."""
+    hidden = conference_rules.hidden_org_ids(conference.case, groups)
+    decisions = []
+    for decision in conference.decisions.select_related("owner_org", "task"):
+        if decision.group in groups:
+            decision.owner_visible = decision.owner_org_id not in hidden
+            decisions.append(decision)
+    return decisions
+
+
+def visible_invitations(conference, groups) -> list[Invitation]:
+    """Invited organisations, without the host shelter for a reader without the location."""
+    hidden = conference_rules.hidden_org_ids(conference.case, groups)
+    return [
+        invitation
+        for invitation in conference.invitations.select_related("organisation")
+        if invitation.organisation_id not in hidden
+    ]
