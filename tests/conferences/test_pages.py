@@ -81,7 +81,7 @@ def test_participant_sees_the_conference_within_its_groups(client, participant, 
     assert PERSON["family_name"] not in page
     assert _url("conference_minutes", held) in page
     assert _url("conference_record", held) not in page  # may not record or cancel
-    entry = JournalEntry.objects.filter(action=Action.VIEW_CASE, user=participant.user).last()
+    entry = JournalEntry.objects.filter(action=Action.CONFERENCE_VIEW, user=participant.user).last()
     assert entry.reason == f"conference:{held.pk}" and entry.groups == ["identity", "justice"]
 
 

@@ -4,7 +4,7 @@ decisions that become tasks, cancellation, stale pages, and what each reader see
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from parcours.access import rules
 from parcours.access.actor import actor_for
@@ -62,7 +62,10 @@ def test_referent_convenes_invites_the_pathway_and_tells_the_others(
     entry = _journal(Action.CONFERENCE_CONVENE, case).get()
     assert entry.groups == ["justice", "social"] and entry.user == referent.user
     event = case.events.get(kind=EventKind.CONFERENCE)
-    assert event.data == {"conference": conference.pk, "status": "planned"}
+    assert event.data["conference"] == conference.pk and event.data["status"] == "planned"
+    assert event.summary == ""  # described in the reader's language, from codes
+    with translation.override("en"):
+        assert event.describe().startswith("Convened for ")
 
 
 def test_only_the_referent_or_a_coordinator_of_the_case_convenes(

@@ -27,6 +27,7 @@ class Action(models.TextChoices):
     )
     CONSENT_RECORD = "consent.record", _("recorded the person's consent")
     CONSENT_WITHDRAW = "consent.withdraw", _("recorded a withdrawal of consent")
+    CONFERENCE_VIEW = "conference.view", _("viewed a case conference")
     CONFERENCE_CONVENE = "conference.convene", _("convened a case conference")
     CONFERENCE_CONSENT = "conference.consent", _("recorded the person's consent to a conference")
     CONFERENCE_RECORD = "conference.record", _("recorded a case conference")

@@ -197,10 +197,33 @@ class Event(models.Model):
             return str(dict(ContactChannel.choices).get(self.data.get("channel"), ""))
         if self.kind in (EventKind.PARTICIPANT_ADDED, EventKind.PARTICIPANT_ENDED) and self.data:
             return self.data.get("organisation", "")
+        if self.kind == EventKind.CONFERENCE and self.data:
+            return _describe_conference(self.data)
         if self.kind == EventKind.HANDOVER and self.data:
             step = dict(Handover.Status.choices).get(self.data.get("step"), "")
             return f"{self.data.get('organisation', '')} — {step}"
         return ""
+
+
+def _describe_conference(data: dict) -> str:
+    from django.utils import formats, timezone
+    from django.utils.dateparse import parse_datetime
+
+    from parcours.conferences.enums import ConferenceStatus
+
+    when = parse_datetime(data.get("date", ""))
+    date = formats.date_format(timezone.localtime(when), "SHORT_DATETIME_FORMAT") if when else ""
+    status = data.get("status")
+    if status == ConferenceStatus.PLANNED:
+        return _("Convened for %(date)s") % {"date": date}
+    if status == ConferenceStatus.HELD:
+        return _("Held on %(date)s: %(count)s decision(s)") % {
+            "date": date,
+            "count": data.get("decisions", 0),
+        }
+    if status == ConferenceStatus.CANCELLED:
+        return _("The conference of %(date)s is cancelled") % {"date": date}
+    return ""
 
 
 class Contact(models.Model):

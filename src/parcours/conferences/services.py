@@ -181,8 +181,11 @@ def convene(
             actor,
             EventKind.CONFERENCE,
             at=now,
-            summary=_in_service_language(gettext_lazy("Convened for %(date)s."), date=at),
-            data={"conference": conference.pk, "status": ConferenceStatus.PLANNED},
+            data={
+                "conference": conference.pk,
+                "status": ConferenceStatus.PLANNED,
+                "date": at.isoformat(),
+            },
         )
         record(
             actor,
@@ -374,12 +377,10 @@ def record_conference(
             actor,
             EventKind.CONFERENCE,
             at=now,
-            summary=_in_service_language(
-                gettext_lazy("Case conference of %(date)s held."), date=locked.at
-            ),
             data={
                 "conference": locked.pk,
                 "status": ConferenceStatus.HELD,
+                "date": locked.at.isoformat(),
                 "decisions": len(entries),
             },
         )
@@ -430,10 +431,11 @@ def cancel(
             actor,
             EventKind.CONFERENCE,
             at=now,
-            summary=_in_service_language(
-                gettext_lazy("Case conference of %(date)s cancelled."), date=locked.at
-            ),
-            data={"conference": locked.pk, "status": ConferenceStatus.CANCELLED},
+            data={
+                "conference": locked.pk,
+                "status": ConferenceStatus.CANCELLED,
+                "date": locked.at.isoformat(),
+            },
         )
         record(actor, Action.CONFERENCE_CANCEL, case, reason=f"conference:{locked.pk}")
         link = conference_link(locked)

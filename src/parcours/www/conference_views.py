@@ -107,7 +107,7 @@ def _detail_context(actor, conference, cancel_form=None):
 def _journal_view(actor, conference, groups):
     record(
         actor,
-        Action.VIEW_CASE,
+        Action.CONFERENCE_VIEW,
         conference.case,
         groups=groups,
         reason=f"conference:{conference.pk}",
