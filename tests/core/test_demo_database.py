@@ -53,6 +53,8 @@ def test_names_are_not_in_plaintext_in_the_database_file(demo_dir):
         "Contrat jeune majeur : 18 ans",  # a referral's purpose
         "Enquête et audition",  # a consent's purpose
         "Ne veut plus que la police",  # a contact note
+        "Domicilier Adam",  # a conference's decision (and its task's title)
+        "Sortir du blocage",  # a conference's agenda point
     ]:
         assert secret.encode() not in raw, secret
         assert secret.encode("utf-16-le") not in raw, secret
@@ -109,8 +111,9 @@ def test_demo_refuses_production_mode(tmp_path):
 
 
 def test_demo_plays_s1_s2_and_s6_through_referrals(demo_dir):
-    """S1: child welfare, the 115 four times and the health fund refuse; S2: the prefecture
-    acknowledges; S6: the consent to the police is withdrawn and its participation ended."""
+    """S1: child welfare, the 115 four times and the health fund refuse, and a conference is
+    held whose two decisions are tasks; S2: the prefecture acknowledges; S6: the consent to the
+    police is withdrawn."""
     with sqlite3.connect(demo_dir / "parcours.sqlite3") as db:
         refusals = db.execute(
             "SELECT refusal_code, count(*) FROM referrals_referral WHERE status = 'refused' "
@@ -122,5 +125,10 @@ def test_demo_plays_s1_s2_and_s6_through_referrals(demo_dir):
         acknowledged = db.execute(
             "SELECT count(*) FROM referrals_referral WHERE status = 'acknowledged'"
         ).fetchone()
+        conference = db.execute(
+            "SELECT c.status, count(d.id), count(d.task_id) FROM conferences_conference c "
+            "JOIN conferences_decision d ON d.conference_id = c.id GROUP BY c.id"
+        ).fetchall()
     assert refusals == [("criteria_not_met", 1), ("no_place", 4), ("not_in_insertion_pathway", 1)]
     assert withdrawn == (1,) and acknowledged == (1,)
+    assert conference == [("held", 2, 2)]

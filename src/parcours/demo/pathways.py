@@ -81,6 +81,7 @@ def load(orgs, cases: dict) -> None:
     """``cases``: the scenario cases by name (S1, S2); S6 is created here."""
     if not Referral.objects.filter(request_token=_token("S1-ase")).exists():
         _s1(orgs, cases["S1"])
+        _s1_conference(orgs, cases["S1"])
     if not Referral.objects.filter(request_token=_token("S2-prefecture")).exists():
         _s2(orgs, cases["S2"])
     if not Case.objects.filter(intake_token=_token("S6")).exists():
@@ -147,6 +148,56 @@ def _s1(orgs, case) -> None:
         "Contrat d'accompagnement, condition de l'hébergement proposé par le CCAS.",
     )
     _backdate(insertion, 2)
+
+
+def _s1_conference(orgs, case) -> None:
+    """The territorial coordinator convenes the pathway on Adam's blocked situation; with his
+    consent, it decides the way out of the housing / contract / cover / address cycle."""
+    from parcours.conferences import services as conferences
+
+    sophie = actor_for(User.objects.get(username="sophie.coord33"), orgs["coord33"])
+    camille = _actor("camille.asso33")
+    now = timezone.now()
+    conference = conferences.convene(
+        sophie,
+        case,
+        at=now - datetime.timedelta(days=1),
+        convened_at=now - datetime.timedelta(days=4),
+        place="Salle de réunion de la coordination (démo)",
+        person_invited=True,
+        agenda=[
+            {"text": "Refus de l'ASE et appels au 115 sans place : que faire ?", "group": "social"},
+            {"text": "Sortir du blocage logement / contrat / droits / adresse.", "group": "social"},
+        ],
+    )
+    conferences.record_consent(
+        camille,
+        conference,
+        given_on=timezone.localdate() - datetime.timedelta(days=3),
+        how="oral",
+        language="bambara",
+        interpreter="Interprète fictif",
+    )
+    conferences.record_conference(
+        sophie,
+        conference,
+        attended=[orgs["asso33"], orgs["ccas33"], orgs["siao33"], orgs["coord33"]],
+        person_attended=True,
+        decisions=[
+            {
+                "text": "Domicilier Adam au CCAS pour ouvrir ses droits.",
+                "owner_org": orgs["ccas33"],
+                "group": "social",
+                "due_on": timezone.localdate() + datetime.timedelta(days=7),
+            },
+            {
+                "text": "Proposer une mise à l'abri hors de Bordeaux dès qu'une place se libère.",
+                "owner_org": orgs["siao33"],
+                "group": "social",
+                "due_on": timezone.localdate() + datetime.timedelta(days=3),
+            },
+        ],
+    )
 
 
 def _s2(orgs, case) -> None:
