@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "parcours.cases",
     "parcours.referrals",
     "parcours.conferences",
+    "parcours.shelter",
     "parcours.alerts",
     "parcours.access",
     "parcours.www",
