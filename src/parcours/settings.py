@@ -326,6 +326,15 @@ if CONTACT_LOST_DAYS < 1:
     raise ImproperlyConfigured("PARCOURS_CONTACT_LOST_DAYS must be at least 1.")
 
 # Break-glass: how long a coordinator's exceptional access to a case lasts.
+# Safe shelter: the distance kept from every danger zone when ranking places, and the age after
+# which a facility's availability is shown as stale and ranked lower.
+SAFE_DISTANCE_KM = envconfig.integer("PARCOURS_SAFE_DISTANCE_KM", default=150)
+if not 0 <= SAFE_DISTANCE_KM <= 1000:
+    raise ImproperlyConfigured("PARCOURS_SAFE_DISTANCE_KM must be between 0 and 1000.")
+AVAILABILITY_STALE_HOURS = envconfig.integer("PARCOURS_AVAILABILITY_STALE_HOURS", default=48)
+if AVAILABILITY_STALE_HOURS < 1:
+    raise ImproperlyConfigured("PARCOURS_AVAILABILITY_STALE_HOURS must be at least 1.")
+
 BREAK_GLASS_HOURS = envconfig.integer("PARCOURS_BREAK_GLASS_HOURS", default=3)
 if not 0 < BREAK_GLASS_HOURS <= 24:
     raise ImproperlyConfigured("PARCOURS_BREAK_GLASS_HOURS must be between 1 and 24.")

@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import sign_in
 from tests.www.matrix_conferences import CONFERENCE_MATRIX, conference_url
+from tests.www.matrix_facility import FACILITY_MATRIX, facility_url
 
 LOGIN = "login-redirect"
 PERSONAS = ["anonymous", "referent", "participant", "outsider", "coordinator"]
@@ -156,6 +157,7 @@ OWN_ACCOUNT = {
 }
 MATRIX.update(OWN_ACCOUNT)
 MATRIX.update(CONFERENCE_MATRIX)
+MATRIX.update(FACILITY_MATRIX)
 
 
 def test_every_route_is_in_the_matrix():
@@ -176,6 +178,8 @@ def _make_task(case):
 def _url(name, kind, case):
     if kind and kind.startswith("conference"):
         return conference_url(name, kind, case)
+    if kind and kind.startswith("facility"):
+        return facility_url(name, kind, case)
     if kind == "case":
         return reverse(name, kwargs={"ref": case.ref})
     if kind == "person":

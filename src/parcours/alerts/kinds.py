@@ -36,6 +36,14 @@ KINDS = {
         None,
     ),
     "conference_cancelled": (_("Case %(ref)s: the case conference was cancelled"), None),
+    "placement_proposed": (_("A safe place is asked of your facility (case %(ref)s)"), None),
+    "placement_accepted": (_("Case %(ref)s: the facility accepted the person"), None),
+    "placement_declined": (_("Case %(ref)s: the facility declined"), None),
+    "placement_arrived": (_("Case %(ref)s: the person arrived in a safe place"), None),
+    "safety_override": (
+        _("Case %(ref)s: a coordinator overrode the danger-zone rule"),
+        _("A place inside a danger zone was allowed, with a written reason. Read it on the case."),
+    ),
     "sharing_refused": (
         _("A person refused all sharing of their situation (%(departement)s)"),
         _(

@@ -47,6 +47,8 @@ class EventKind(models.TextChoices):
     CONFERENCE = "conference", _("Case conference")
     HANDOVER = "handover", _("Referent hand-over")
     SHARING_REFUSED = "sharing_refused", _("The person refuses all sharing")
+    SAFETY_OVERRIDE = "safety_override", _("Danger-zone rule overridden by a coordinator")
+    PLACEMENT = "placement", _("Safe shelter")
 
 
 class ContactChannel(models.TextChoices):

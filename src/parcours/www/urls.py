@@ -99,4 +99,5 @@ urlpatterns = [
         name="notification_open",
     ),
     path("", include("parcours.www.conference_urls")),
+    path("", include("parcours.www.facility_urls")),
 ]
