@@ -1,11 +1,77 @@
 """Permission-matrix entries of the facility staff's routes (merged into test_permission_matrix).
 
 route name -> (method, kwargs kind, expected answer per persona); kinds start with "facility"
-and are built by ``facility_url``.
+and are built by ``facility_url``: "facility" is a facility of a shelter organisation none of the
+personas works for, "facility_placement" a proposal of the ``case`` fixture (made by its
+referent) to such a facility. None of the personas is facility staff: their own lists answer 200
+(empty), every facility or proposal URL 404. The API never redirects: anonymous gets 403 JSON.
 """
 
-FACILITY_MATRIX = {}
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+LOGIN = "login-redirect"
+SIGNED_IN = ["referent", "participant", "outsider", "coordinator"]
+
+
+def _everyone(status, anonymous=LOGIN):
+    return {"anonymous": anonymous, **dict.fromkeys(SIGNED_IN, status)}
+
+
+FACILITY_MATRIX = {
+    "facility_list": ("get", None, _everyone(200)),
+    "facility_availability": ("post", "facility", _everyone(404)),
+    "placement_inbox": ("get", None, _everyone(200)),
+    "placement_answer": ("post", "facility_placement", _everyone(404)),
+    "placement_host_arrival": ("post", "facility_placement", _everyone(404)),
+    "facility_availability_api": ("get", "facility", _everyone(404, anonymous=403)),
+}
+
+
+def make_facility(*, dep="13", capacity=10, free=3, organisation=None, **fields):
+    """A facility of a shelter organisation (a new one unless given), updated an hour ago."""
+    from parcours.accounts.enums import OrganisationKind
+    from parcours.shelter.models import Facility
+    from tests.factories import OrganisationFactory
+
+    organisation = organisation or OrganisationFactory(
+        kind=OrganisationKind.SHELTER_FACILITY, departement=dep, city="Marseille"
+    )
+    values = {
+        "name": f"Centre fictif {organisation.pk}",
+        "kind": "chrs",
+        "address": "12 rue Imaginaire, Marseille",
+        "departement": dep,
+        "lat": 43.3,
+        "lon": 5.4,
+        "capacity": capacity,
+        "free": free,
+        "availability_at": timezone.now() - datetime.timedelta(hours=1),
+        **fields,
+    }
+    return Facility.objects.create(organisation=organisation, **values)
+
+
+def propose_to(case, facility):
+    """The case's referent asks a safe place of ``facility`` (the request, then the proposal)."""
+    from parcours.access.actor import actor_for
+    from parcours.shelter import placement
+
+    actor = actor_for(case.referent_user)
+    request = placement.create_request(
+        actor, case, sex="F", consent_date=timezone.localdate(), languages=["soussou"]
+    )
+    proposal = placement.propose(actor, request, [facility])[0]
+    proposal.refresh_from_db()  # asked (or cancelled when the place was taken meanwhile)
+    return proposal
 
 
 def facility_url(name, kind, case):
+    if kind == "facility":
+        return reverse(name, kwargs={"pk": make_facility().pk})
+    if kind == "facility_placement":
+        proposal = propose_to(case, make_facility())
+        return reverse(name, kwargs={"pk": proposal.pk})
     raise NotImplementedError(kind)

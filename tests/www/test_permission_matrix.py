@@ -76,6 +76,22 @@ MATRIX = {
     "case_participant_end": ("post", "participant", _referent_only(302)),
     # Hand-over: the one built is proposed to the outsider's association, which may read and
     # answer it (an empty answer: 400) but sees nothing else of the case.
+    # Safe shelter: dangers, zones and placements are the referent's (and the case's
+    # coordinators'); the national coordinator persona does not coordinate this case.
+    "case_risk": ("get", "case", _referent_only(200)),
+    "case_zone_add": ("get", "case", _referent_only(200)),
+    "case_zone_remove": ("post", "zone", _referent_only(302)),
+    "case_placement_new": ("get", "case", _referent_only(200)),
+    "placement_request": ("get", "placement_request", _referent_only(200)),
+    "placement_propose": ("post", "placement_request", _referent_only(400)),
+    "placement_by_hand": ("post", "placement_request", _referent_only(400)),
+    "placement_cancel": ("post", "placement", _referent_only(302)),
+    "placement_arrival": ("post", "placement", _referent_only(302)),
+    "batch_allocation": (
+        "get",
+        None,
+        {**_everyone(404), "anonymous": LOGIN, "coordinator": 200},
+    ),
     "case_handover": ("get", "case", _referent_only(200)),
     "case_sharing_refused": ("post", "case", _referent_only(302)),
     "handover_detail": (
@@ -175,6 +191,25 @@ def _make_task(case):
     return tasks.add_task(actor, case, title="Prendre rendez-vous", owner_org=case.referent_org)
 
 
+def _shelter_url(name, kind, case):
+    import datetime
+
+    from parcours.access.actor import actor_for
+    from parcours.shelter import placement, zones
+
+    actor = actor_for(case.referent_user)
+    if kind == "zone":
+        zone = zones.add_zone(
+            actor, case, kind="departement", reason="exploitation", departement="33"
+        )
+        return reverse(name, kwargs={"ref": case.ref, "pk": zone.pk})
+    request = placement.create_request(actor, case, sex="F", consent_date=datetime.date.today())
+    if kind == "placement_request":
+        return reverse(name, kwargs={"ref": case.ref, "pk": request.pk})
+    proposed = placement.propose_by_hand(actor, request, name="Hôtel (115)", departement="35")
+    return reverse(name, kwargs={"ref": case.ref, "pk": proposed.pk})
+
+
 def _url(name, kind, case):
     if kind and kind.startswith("conference"):
         return conference_url(name, kind, case)
@@ -194,6 +229,8 @@ def _url(name, kind, case):
         return reverse(name, kwargs={"ref": case.ref, "pk": participant.pk})
     if kind == "referral":
         return reverse(name, kwargs={"ref": case.referrals.get().ref})
+    if kind in ("zone", "placement_request", "placement"):
+        return _shelter_url(name, kind, case)
     if kind == "handover":
         from parcours.access.actor import actor_for
         from parcours.accounts.models import Organisation

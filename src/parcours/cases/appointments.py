@@ -14,8 +14,12 @@ from parcours.core.errors import DomainError, NotAllowed
 
 
 def can_plan(actor, case) -> bool:
-    """The referent's caseworkers and managers plan appointments for the person."""
-    return rules.can_edit_case(actor, case)
+    """The referent's caseworkers and managers plan appointments for the person; a coordinator
+    of the case may too (that is how a place inside a danger zone can be allowed, with a
+    written reason)."""
+    from parcours.shelter.rules import is_case_coordinator
+
+    return rules.can_edit_case(actor, case) or is_case_coordinator(actor, case)
 
 
 def visible_appointments(actor, case):
@@ -33,8 +37,22 @@ def visible_appointments(actor, case):
     ]
 
 
-def plan(actor, case: Case, *, at, purpose: str, place: str = "", attendees=()) -> Appointment:
-    """Plan an appointment; attendees must take part in the pathway."""
+def plan(
+    actor,
+    case: Case,
+    *,
+    at,
+    purpose: str,
+    place: str = "",
+    attendees=(),
+    departement: str = "",
+    lat=None,
+    lon=None,
+    override_reason: str = "",
+) -> Appointment:
+    """Plan an appointment; attendees must take part in the pathway. When its département (and
+    point) is given, the place must be outside every danger zone (``shelter.safety``): a place
+    inside one is refused unless a coordinator of the case overrides with a written reason."""
     if not can_plan(actor, case):
         raise NotAllowed(_("Only the referent organisation plans appointments."))
     if not (purpose or "").strip():
@@ -50,11 +68,22 @@ def plan(actor, case: Case, *, at, purpose: str, place: str = "", attendees=()) 
     ) != len(attendees):
         raise DomainError(_("Only organisations taking part in the pathway can attend."))
     with transaction.atomic():
+        if departement:
+            from parcours.shelter import safety
+
+            safety.enforce(
+                actor,
+                case,
+                safety.Place(departement=departement, lat=lat, lon=lon, label=place),
+                what="appointment",
+                override_reason=override_reason,
+            )
         appointment = Appointment.objects.create(
             case=case,
             at=at,
             purpose=purpose.strip(),
             place=place.strip(),
+            where={"departement": departement, "lat": lat, "lon": lon} if departement else None,
             created_at=timezone.now(),
             created_by=actor.user,
         )

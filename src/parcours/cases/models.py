@@ -16,7 +16,7 @@ from parcours.cases.enums import (
     ParticipantRole,
     SharingBasis,
 )
-from parcours.core.fields import EncryptedTextField
+from parcours.core.fields import EncryptedJSONField, EncryptedTextField
 from parcours.core.refs import new_reference
 
 
@@ -312,6 +312,8 @@ class Appointment(models.Model):
     at = models.DateTimeField(_("when"))
     purpose = EncryptedTextField(_("purpose"))
     place = EncryptedTextField(_("place"), blank=True, default="")
+    # The place's département and point, checked against the danger zones (location group).
+    where = EncryptedJSONField(null=True, blank=True)
     attendees = models.ManyToManyField(
         "accounts.Organisation", related_name="appointments", verbose_name=_("who attends")
     )

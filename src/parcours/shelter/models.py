@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.core.fields import EncryptedJSONField, EncryptedTextField
 from parcours.shelter.enums import (
+    Danger,
     DeclineCode,
     FacilityKind,
     PlacementStatus,
@@ -44,6 +45,11 @@ class RiskAssessment(models.Model):
 
     def __str__(self):
         return f"risk {self.case_id} {self.level}"
+
+    @property
+    def danger_labels(self) -> list[str]:
+        labels = dict(Danger.choices)
+        return [str(labels.get(code, code)) for code in self.dangers]
 
 
 class DangerZone(models.Model):

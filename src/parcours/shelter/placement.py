@@ -280,7 +280,7 @@ def propose(actor, request: PlacementRequest, facilities, *, override_reason: st
                 )
             )
         _ask_next(actor, request)
-    return created
+    return list(Placement.objects.filter(pk__in=[p.pk for p in created]).order_by("order"))
 
 
 def _ask_next(actor, request: PlacementRequest):

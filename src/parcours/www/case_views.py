@@ -31,6 +31,7 @@ from parcours.core.errors import DomainError
 from parcours.core.refs import is_valid_reference
 from parcours.people.search import matching_person_ids
 from parcours.referrals.pathway import pathway
+from parcours.shelter import rules as shelter_rules
 from parcours.www.forms import (
     AppointmentForm,
     BreakGlassForm,
@@ -150,13 +151,20 @@ def _case_context(request, case, **forms):
     from parcours.www.conference_views import case_conference_context
 
     context.update(case_conference_context(actor, case, groups))
+    from parcours.www.shelter_views import case_shelter_context
+
+    context.update(case_shelter_context(actor, case, groups))
     context.update(_task_context(actor, case, groups, forms.get("task_form")))
     context["pathway"] = pathway(case, groups)
     context["pending_handover"] = handover.pending(case) if editable else None
     context["sharing_refused"] = editable and sharing_refusal.already_recorded(case)
     context["appointments"] = appointments.visible_appointments(actor, case)
     context["appointment_form"] = forms.get("appointment_form") or (
-        AppointmentForm(case=case, groups=groups) if appointments.can_plan(actor, case) else None
+        AppointmentForm(
+            case=case, groups=groups, can_override=shelter_rules.can_override(actor, case)
+        )
+        if appointments.can_plan(actor, case)
+        else None
     )
     return context
 
@@ -378,7 +386,12 @@ def case_appointment_add(request, ref):
     case = get_case_or_404(request.actor, ref)
     if not appointments.can_plan(request.actor, case):
         raise Http404
-    form = AppointmentForm(request.POST, case=case, groups=rules.groups_for(request.actor, case))
+    form = AppointmentForm(
+        request.POST,
+        case=case,
+        groups=rules.groups_for(request.actor, case),
+        can_override=shelter_rules.can_override(request.actor, case),
+    )
 
     def action(data):
         appointments.plan(
@@ -388,6 +401,8 @@ def case_appointment_add(request, ref):
             purpose=data["purpose"],
             place=data["place"],
             attendees=data["attendees"],
+            departement=data["departement"],
+            override_reason=data.get("override_reason", ""),
         )
 
     if _submitted(request, form, action, _("Appointment planned.")):

@@ -18,6 +18,7 @@ from parcours.cases.enums import (
     ParticipantRole,
     SharingBasis,
 )
+from parcours.core.geography import departement_choices
 from parcours.people.enums import Sex
 
 
@@ -341,12 +342,26 @@ class AppointmentForm(DsfrBaseForm):
         max_length=500,
         help_text=_("Shown only to the attending organisations and to those who see the location."),
     )
+    departement = forms.ChoiceField(
+        label=_("Département of the place"),
+        required=False,
+        choices=[("", "—")] + departement_choices(),
+        help_text=_("Given, the place is checked against the person's danger zones."),
+    )
     attendees = forms.ModelMultipleChoiceField(
         label=_("Who attends"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
+    override_reason = forms.CharField(
+        label=_("Coordinator: why allow a place inside a danger zone"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
-    def __init__(self, *args, case=None, groups=None, **kwargs):
+    def __init__(self, *args, case=None, groups=None, can_override=False, **kwargs):
         super().__init__(*args, **kwargs)
         from parcours.cases.tasks import owner_choices
 
         self.fields["attendees"].queryset = owner_choices(case, groups)
+        if not can_override:
+            del self.fields["override_reason"]

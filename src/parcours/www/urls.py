@@ -8,6 +8,7 @@ from parcours.www import (
     notification_views,
     person_views,
     referral_views,
+    shelter_views,
 )
 
 urlpatterns = [
@@ -73,6 +74,44 @@ urlpatterns = [
         handover_views.handover_cancel,
         name="handover_cancel",
     ),
+    path("dossiers/<str:ref>/dangers/", shelter_views.case_risk, name="case_risk"),
+    path("dossiers/<str:ref>/zones/nouvelle/", shelter_views.case_zone_add, name="case_zone_add"),
+    path(
+        "dossiers/<str:ref>/zones/<int:pk>/retrait/",
+        shelter_views.case_zone_remove,
+        name="case_zone_remove",
+    ),
+    path(
+        "dossiers/<str:ref>/mise-a-l-abri/",
+        shelter_views.case_placement_new,
+        name="case_placement_new",
+    ),
+    path(
+        "dossiers/<str:ref>/mise-a-l-abri/<int:pk>/",
+        shelter_views.placement_request,
+        name="placement_request",
+    ),
+    path(
+        "dossiers/<str:ref>/mise-a-l-abri/<int:pk>/proposer/",
+        shelter_views.placement_propose,
+        name="placement_propose",
+    ),
+    path(
+        "dossiers/<str:ref>/mise-a-l-abri/<int:pk>/a-la-main/",
+        shelter_views.placement_by_hand,
+        name="placement_by_hand",
+    ),
+    path(
+        "dossiers/<str:ref>/placements/<int:pk>/annulation/",
+        shelter_views.placement_cancel,
+        name="placement_cancel",
+    ),
+    path(
+        "dossiers/<str:ref>/placements/<int:pk>/arrivee/",
+        shelter_views.placement_arrival,
+        name="placement_arrival",
+    ),
+    path("coordination/repartition/", shelter_views.batch_allocation, name="batch_allocation"),
     path("orientations/", referral_views.referral_inbox, name="referral_inbox"),
     path("orientations/<str:ref>/", referral_views.referral_detail, name="referral_detail"),
     path(

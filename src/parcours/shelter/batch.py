@@ -1,0 +1,96 @@
+"""Batch allocation for a coordinator (S4): the open placement requests of the cases they
+coordinate, against the current national availability, solved exactly
+(``shelter.matching.allocate``: the most priority-weighted people placed, ties broken by
+shorter travel, no constraint ever broken), then proposed to the facilities chosen.
+
+The result is computed again when it is applied (availability may have moved in between); a
+place taken meanwhile by another proposal is reported, never double-booked.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
+
+from parcours.access.groups import FieldGroup
+from parcours.access.scopes import visible_cases
+from parcours.audit.enums import Action
+from parcours.audit.journal import record
+from parcours.core.errors import DomainError, NotAllowed
+from parcours.shelter import network, placement
+from parcours.shelter import rules as shelter_rules
+from parcours.shelter.enums import OPEN, RequestStatus
+from parcours.shelter.models import Facility, Placement, PlacementRequest
+
+
+@dataclass
+class Line:
+    request: PlacementRequest
+    facility: Facility | None
+    reason: str  # code when not placed
+    outcome: str = ""  # after applying: "proposed" or the refusal message
+
+
+def can_allocate(actor) -> bool:
+    return actor is not None and actor.membership is not None and actor.role == "coordinator"
+
+
+def pending_requests(actor, operation: str = ""):
+    """Open requests without a proposal under way, on cases the actor coordinates."""
+    if not can_allocate(actor):
+        return PlacementRequest.objects.none()
+    under_way = Placement.objects.filter(request=OuterRef("pk"), status__in=OPEN)
+    requests = (
+        PlacementRequest.objects.filter(
+            status=RequestStatus.OPEN, case__in=visible_cases(actor).values("pk")
+        )
+        .exclude(Exists(under_way))
+        .select_related("case", "case__referent_org")
+        .order_by("-priority", "created_at")
+    )
+    if operation:
+        requests = requests.filter(operation=operation)
+    return [r for r in requests if shelter_rules.is_case_coordinator(actor, r.case)]
+
+
+def compute(actor, requests) -> tuple[list[Line], object]:
+    from parcours.shelter.matching import FacilityTable, Request, allocate
+
+    if not can_allocate(actor):
+        raise NotAllowed(_("Only coordinators run a batch allocation."))
+    requests = list(requests)
+    if not requests:
+        raise DomainError(_("No request is waiting for a place."))
+    table = FacilityTable.from_rows(network.rows())
+    result = allocate(
+        [Request(id=r.pk, needs=placement.needs_of(r), priority=r.priority) for r in requests],
+        table,
+        stale_after_hours=network.stale_after_hours(),
+    )
+    facilities = Facility.objects.in_bulk(list(result.assignments.values()))
+    lines = [
+        Line(
+            request=r,
+            facility=facilities.get(result.assignments.get(r.pk)),
+            reason=result.unplaced.get(r.pk, ""),
+        )
+        for r in requests
+    ]
+    for r in requests:
+        record(actor, Action.BATCH_ALLOCATION, r.case, groups=[FieldGroup.SAFETY])
+    return lines, result
+
+
+def apply(actor, requests) -> list[Line]:
+    """Compute again and propose each placed request to its facility."""
+    lines, _result = compute(actor, requests)
+    for line in lines:
+        if line.facility is None:
+            continue
+        try:
+            (proposed,) = placement.propose(actor, line.request, [line.facility])
+        except DomainError as error:
+            line.outcome = error.message
+        else:
+            line.outcome = proposed.status
+    return lines

@@ -1,0 +1,359 @@
+"""Safe-shelter pages on a case: dangers and zones, the placement request, the ranked places,
+proposals, places entered by hand, arrivals. Thin: the rules live in parcours.shelter."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from parcours.access import rules
+from parcours.access.shortcuts import get_case_or_404
+from parcours.core.errors import DomainError
+from parcours.core.geography import departement_name
+from parcours.shelter import batch, zones
+from parcours.shelter import placement as placements
+from parcours.shelter import rules as shelter_rules
+from parcours.shelter.enums import OPEN, PlacementStatus
+from parcours.shelter.models import DangerZone, Placement, PlacementRequest
+from parcours.www.case_views import _submitted
+from parcours.www.shelter_forms import (
+    ByHandForm,
+    PlacementRequestForm,
+    ProposeForm,
+    RiskForm,
+    ZoneForm,
+)
+
+WHY_LABELS = {
+    "contradictory": _lazy(
+        "No facility of the network could ever take this request, whatever its availability:"
+    ),
+    "no_facility_for_profile": _lazy("no facility accepts this profile"),
+    "all_within_danger_distance": _lazy("every facility is too close to a danger zone"),
+    "security_level": _lazy("no facility has the security level asked for"),
+    "family_size": _lazy("no facility can take this many people together"),
+    "no_free_place": _lazy("the facilities that fit are full right now"),
+    "no_facility_in_network": _lazy("the network has no facility"),
+    "combination": _lazy("no facility meets all these constraints together; relaxing one helps:"),
+}
+
+
+def _managed_case(request, ref):
+    case = get_case_or_404(request.actor, ref)
+    if not shelter_rules.can_manage_safety(request.actor, case):
+        raise Http404
+    return case
+
+
+def case_shelter_context(actor, case, groups) -> dict:
+    """What the case page shows of safety and shelter (safety group for dangers and zones;
+    location group for where the person was placed)."""
+    delay = placements.time_to_safety(case)
+    label = timesince(case.opened_at, case.opened_at + delay) if delay is not None else ""
+    if not shelter_rules.can_see_zones(actor, case):
+        return {
+            "shelter": {"visible": False, "time_to_safety": delay, "time_to_safety_label": label}
+        }
+    sees_location = "location" in groups
+    requests = []
+    for request in case.placement_requests.all():
+        rows = []
+        for p in request.placements.select_related("facility"):
+            rows.append(
+                {
+                    "placement": p,
+                    "place": _place_label(p, sees_location),
+                    "can_cancel": p.status in OPEN and shelter_rules.can_manage_safety(actor, case),
+                    "can_arrive": p.status == PlacementStatus.ACCEPTED
+                    and shelter_rules.can_manage_safety(actor, case),
+                }
+            )
+        requests.append({"request": request, "placements": rows})
+    return {
+        "shelter": {
+            "visible": True,
+            "can_manage": shelter_rules.can_manage_safety(actor, case),
+            "risk": zones.current_risk(case),
+            "in_danger": zones.in_danger(case),
+            "zones": [(z, _zone_label(z)) for z in zones.active_zones(case)],
+            "requests": requests,
+            "time_to_safety": delay,
+            "time_to_safety_label": label,
+        }
+    }
+
+
+def _zone_label(zone) -> str:
+    where = zone.where
+    parts = []
+    if where.get("town"):
+        parts.append(where["town"])
+    if where.get("departement"):
+        parts.append(departement_name(where["departement"]))
+    if where.get("lat") is not None and zone.kind == "point":
+        parts.append(f"{where['lat']:.3f}, {where['lon']:.3f}")
+    if where.get("radius_km"):
+        parts.append(_("radius %(km)s km") % {"km": where["radius_km"]})
+    return " — ".join(parts)
+
+
+def _place_label(placement, sees_location: bool) -> str:
+    """A facility's name and town say where the person sleeps: shown with the location group."""
+    if not sees_location:
+        return _("a facility of the network") if placement.facility_id else _("a place by hand")
+    if placement.facility_id:
+        f = placement.facility
+        return f"{f.name} ({departement_name(f.departement)})"
+    place = placement.manual_place or {}
+    where = place.get("town") or departement_name(place.get("departement", ""))
+    return f"{place.get('name', '')} ({where})"
+
+
+def case_risk(request, ref):
+    case = _managed_case(request, ref)
+    form = RiskForm(request.POST or None)
+
+    def action(data):
+        zones.assess(
+            request.actor, case, dangers=data["dangers"], level=data["level"], note=data["note"]
+        )
+
+    if request.method == "POST" and _submitted(request, form, action, _("Dangers recorded.")):
+        return redirect("case_detail", ref=case.ref)
+    return _form_page(request, "risk", case, form, _("Immediate dangers"), _("Record"))
+
+
+def _form_page(request, name, case, form, title, submit):
+    context = {"case": case, "form": form, "page_title": title, "submit_label": submit}
+    status = 400 if form.is_bound else 200
+    return render(request, f"www/shelter/{name}.html", context, status=status)
+
+
+def case_zone_add(request, ref):
+    case = _managed_case(request, ref)
+    form = ZoneForm(request.POST or None)
+
+    def action(data):
+        zones.add_zone(
+            request.actor,
+            case,
+            kind=data["kind"],
+            reason=data["reason"],
+            departement=data["departement"],
+            town=data["town"],
+            lat=data["lat"],
+            lon=data["lon"],
+            radius_km=data["radius_km"],
+        )
+
+    if request.method == "POST" and _submitted(request, form, action, _("Danger zone added.")):
+        return redirect("case_detail", ref=case.ref)
+    return _form_page(request, "zone_add", case, form, _("Add a danger zone"), _("Add"))
+
+
+@require_POST
+def case_zone_remove(request, ref, pk):
+    case = _managed_case(request, ref)
+    zone = DangerZone.objects.filter(case=case, pk=pk, removed_at__isnull=True).first()
+    if zone is None:
+        raise Http404
+    zones.remove_zone(request.actor, zone)
+    messages.success(request, _("Danger zone removed."))
+    return redirect("case_detail", ref=case.ref)
+
+
+def case_placement_new(request, ref):
+    case = _managed_case(request, ref)
+    form = PlacementRequestForm(request.POST or None)
+    created = []
+
+    def action(data):
+        created.append(
+            placements.create_request(
+                request.actor,
+                case,
+                sex=data["sex"],
+                minor=data["minor"],
+                family_size=data["family_size"],
+                pets=data["pets"],
+                languages=form.language_list(),
+                security_level=data["security_level"],
+                min_distance_km=data["min_distance_km"],
+                priority=int(data["priority"]),
+                consent_date=data["consent_date"],
+                operation=data["operation"],
+            )
+        )
+
+    if request.method == "POST" and _submitted(
+        request, form, action, _("Request recorded: here are the places that fit.")
+    ):
+        return redirect("placement_request", ref=case.ref, pk=created[0].pk)
+    return _form_page(
+        request, "request_new", case, form, _("Find a safe place"), _("See the places that fit")
+    )
+
+
+def _request_or_404(case, pk) -> PlacementRequest:
+    found = PlacementRequest.objects.filter(case=case, pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def placement_request(request, ref, pk):
+    """The ranked places for a request; choose one or several (in the list's order) and
+    propose; or record a place offered by hand."""
+    case = _managed_case(request, ref)
+    placement_request = _request_or_404(case, pk)
+    return _render_request(request, case, placement_request)
+
+
+def _render_request(
+    request, case, placement_request, propose_form=None, hand_form=None, status=200
+):
+    actor = request.actor
+    can_override = shelter_rules.can_override(actor, case)
+    pairs, why = placements.ranked(actor, placement_request)
+    choices = [(str(f.pk), f.name) for f, _r in pairs]
+    context = {
+        "case": case,
+        "request_obj": placement_request,
+        "pairs": pairs,
+        "why": [(code, WHY_LABELS.get(code, code)) for code in why],
+        "open": placement_request.status == "open"
+        and not placements.open_placements(placement_request).exists(),
+        "propose_form": propose_form or ProposeForm(choices=choices, can_override=can_override),
+        "hand_form": hand_form or ByHandForm(can_override=can_override),
+        "sees_location": "location" in rules.groups_for(actor, case),
+    }
+    return render(request, "www/shelter/request.html", context, status=status)
+
+
+@require_POST
+def placement_propose(request, ref, pk):
+    case = _managed_case(request, ref)
+    placement_request = _request_or_404(case, pk)
+    pairs, _why = placements.ranked(request.actor, placement_request)
+    can_override = shelter_rules.can_override(request.actor, case)
+    choices = [(str(f.pk), f.name) for f, _r in pairs]
+    form = ProposeForm(request.POST, choices=choices, can_override=can_override)
+    ranked_facilities = {str(f.pk): f for f, _r in pairs}
+
+    def action(data):
+        chosen = [ranked_facilities[pk] for pk, _label in choices if pk in data["facilities"]]
+        placements.propose(
+            request.actor,
+            placement_request,
+            chosen,
+            override_reason=data.get("override_reason", ""),
+        )
+
+    if _submitted(request, form, action, _("Proposed: the facility is asked and will answer.")):
+        return redirect("case_detail", ref=case.ref)
+    return _render_request(request, case, placement_request, propose_form=form, status=400)
+
+
+@require_POST
+def placement_by_hand(request, ref, pk):
+    case = _managed_case(request, ref)
+    placement_request = _request_or_404(case, pk)
+    form = ByHandForm(request.POST, can_override=shelter_rules.can_override(request.actor, case))
+
+    def action(data):
+        placements.propose_by_hand(
+            request.actor,
+            placement_request,
+            name=data["name"],
+            departement=data["departement"],
+            town=data["town"],
+            lat=data["lat"],
+            lon=data["lon"],
+            override_reason=data.get("override_reason", ""),
+        )
+
+    if _submitted(request, form, action, _("Place recorded.")):
+        return redirect("case_detail", ref=case.ref)
+    return _render_request(request, case, placement_request, hand_form=form, status=400)
+
+
+def _placement_or_404(case, pk) -> Placement:
+    found = Placement.objects.filter(case=case, pk=pk).select_related("facility").first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@require_POST
+def placement_cancel(request, ref, pk):
+    case = _managed_case(request, ref)
+    try:
+        placements.cancel(request.actor, _placement_or_404(case, pk))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Proposal cancelled; the next facility in line is asked."))
+    return redirect("case_detail", ref=case.ref)
+
+
+@require_POST
+def placement_arrival(request, ref, pk):
+    case = _managed_case(request, ref)
+    try:
+        placements.record_arrival(request.actor, _placement_or_404(case, pk))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Arrival recorded: the person is in a safe place."))
+    return redirect("case_detail", ref=case.ref)
+
+
+UNPLACED_LABELS = {
+    "contradictory": _lazy("no facility of the network could ever take this request"),
+    "no_free_place": _lazy("the facilities that fit have no free place now"),
+    "places_went_to_higher_priority": _lazy("the places that fit went to more urgent requests"),
+    "to_others_with_equal_priority": _lazy(
+        "the places that fit went to requests of the same priority, closer to them"
+    ),
+    "not_enough_places_together": _lazy("not enough places together for the whole family"),
+}
+
+
+def batch_allocation(request):
+    """The coordinator's batch allocation (S4): the waiting requests of the cases they
+    coordinate, the exact allocation against national availability, then the proposals."""
+    actor = request.actor
+    if not batch.can_allocate(actor):
+        raise Http404
+    operation = (request.POST.get("operation") or request.GET.get("operation") or "").strip()
+    waiting = batch.pending_requests(actor, operation)
+    lines, result, applied = [], None, False
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "apply":
+                lines = batch.apply(actor, waiting)
+                applied = True
+                messages.success(request, _("Proposals sent to the facilities chosen."))
+            else:
+                lines, result = batch.compute(actor, waiting)
+        except DomainError as error:
+            messages.error(request, error.message)
+    rows = [
+        {
+            "line": line,
+            "reason": UNPLACED_LABELS.get(line.reason, line.reason),
+        }
+        for line in lines
+    ]
+    context = {
+        "waiting": waiting,
+        "rows": rows,
+        "result": result,
+        "applied": applied,
+        "operation": operation,
+        "placed": sum(1 for line in lines if line.facility is not None),
+    }
+    return render(request, "www/shelter/batch.html", context)

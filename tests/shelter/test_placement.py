@@ -1,0 +1,172 @@
+"""The placement lifecycle: requests, proposals in order, holding places, answers, arrival, the
+host's participation, cancellations and time to safety."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from parcours.access import rules
+from parcours.alerts import inbox
+from parcours.core.errors import DomainError, NotAllowed, StaleVersion
+from parcours.shelter import placement
+from parcours.shelter.models import Placement
+from tests.conftest import make_persona
+from tests.shelter.conftest import build_facility, yesterday
+
+
+@pytest.fixture
+def request_(referent, case):
+    return placement.create_request(
+        referent.actor, case, sex="F", consent_date=yesterday(), languages=["Arabe"]
+    )
+
+
+def _fresh(p):
+    p.refresh_from_db()
+    return p
+
+
+def test_bad_requests_are_refused(referent, case):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    for kwargs in (
+        {"sex": "?", "consent_date": yesterday()},
+        {"sex": "F", "consent_date": tomorrow},
+        {"sex": "F", "consent_date": yesterday(), "family_size": 0},
+        {"sex": "F", "consent_date": yesterday(), "priority": 9},
+        {"sex": "F", "consent_date": yesterday(), "min_distance_km": 5000},
+    ):
+        with pytest.raises(DomainError):
+            placement.create_request(referent.actor, case, **kwargs)
+
+
+def test_only_those_who_manage_safety_ask(participant, outsider, case):
+    for persona in (participant, outsider):
+        with pytest.raises(NotAllowed):
+            placement.create_request(persona.actor, case, sex="F", consent_date=yesterday())
+
+
+def test_proposals_in_order_hold_places_and_move_on_when_declined(referent, host, request_):
+    org = host.actor.organisation
+    first = build_facility(org, "Premier", "35", free=1)
+    second = build_facility(org, "Second", "29", free=1)
+    a, b = placement.propose(referent.actor, request_, [first, second])
+    assert (a.status, b.status) == ("proposed", "queued")
+    first.refresh_from_db()
+    assert first.free == 0  # held
+    placement.answer(host.actor, a, accept=False, code="security", expected_version=a.version)
+    first.refresh_from_db()
+    assert first.free == 1  # given back
+    assert _fresh(b).status == "proposed"
+    second.refresh_from_db()
+    assert second.free == 0
+    assert [n.kind for n in inbox.for_actor(referent.actor)] == ["placement_declined"]
+
+
+def test_acceptance_makes_the_facility_the_host(referent, host, request_):
+    facility = build_facility(host.actor.organisation, "Maison fictive", "35")
+    (proposed,) = placement.propose(referent.actor, request_, [facility])
+    case = request_.case
+    assert not rules.can_view_case(host.actor, case)  # asked, not yet a participant
+    placement.answer(host.actor, proposed, accept=True, expected_version=proposed.version)
+    assert rules.groups_for(host.actor, case) == {"identity", "location", "social"}
+    participation = case.participants.get(organisation=host.actor.organisation)
+    assert (participation.role, participation.basis) == ("shelter", "consent")
+
+
+def test_arrival_puts_the_case_in_safety_and_measures_the_time(referent, host, request_):
+    facility = build_facility(host.actor.organisation, "Maison fictive", "35")
+    (proposed,) = placement.propose(referent.actor, request_, [facility])
+    placement.answer(host.actor, proposed, accept=True, expected_version=proposed.version)
+    case = request_.case
+    case.opened_at = timezone.now() - datetime.timedelta(hours=30)
+    case.save(update_fields=["opened_at"])
+    placement.record_arrival(host.actor, _fresh(proposed))
+    case.refresh_from_db()
+    assert case.status == "in_safety"
+    request_.refresh_from_db()
+    assert request_.status == "placed"
+    delay = placement.time_to_safety(case)
+    assert datetime.timedelta(hours=29) < delay < datetime.timedelta(hours=31)
+    assert "placement_arrived" in [n.kind for n in inbox.for_actor(referent.actor)]
+
+
+def test_a_second_answer_is_refused(referent, host, request_):
+    facility = build_facility(host.actor.organisation, "Maison fictive", "35")
+    (proposed,) = placement.propose(referent.actor, request_, [facility])
+    placement.answer(host.actor, proposed, accept=True, expected_version=proposed.version)
+    with pytest.raises(StaleVersion):
+        placement.answer(
+            host.actor,
+            proposed,
+            accept=False,
+            code="other",
+            text="x",
+            expected_version=proposed.version,
+        )
+
+
+def test_decline_needs_a_code_and_other_needs_text(referent, host, request_):
+    facility = build_facility(host.actor.organisation, "Maison fictive", "35")
+    (proposed,) = placement.propose(referent.actor, request_, [facility])
+    for code, text in (("", ""), ("other", "  ")):
+        with pytest.raises(DomainError):
+            placement.answer(
+                host.actor,
+                proposed,
+                accept=False,
+                code=code,
+                text=text,
+                expected_version=proposed.version,
+            )
+
+
+def test_only_the_facility_asked_answers(referent, request_, host, db):
+    facility = build_facility(host.actor.organisation, "Maison fictive", "35")
+    (proposed,) = placement.propose(referent.actor, request_, [facility])
+    other = make_persona("other-host", kind="shelter_facility", role="facility_staff")
+    for persona in (referent, other):
+        with pytest.raises(NotAllowed):
+            placement.answer(
+                persona.actor, proposed, accept=True, expected_version=proposed.version
+            )
+
+
+def test_the_last_place_goes_to_one_proposal_the_other_is_told(referent, host, case, db):
+    facility = build_facility(host.actor.organisation, "Dernière place", "35", free=1)
+    first = placement.create_request(referent.actor, case, sex="F", consent_date=yesterday())
+    placement.propose(referent.actor, first, [facility])
+    second = placement.create_request(referent.actor, case, sex="F", consent_date=yesterday())
+    (late,) = placement.propose(referent.actor, second, [facility])
+    assert late.status == "cancelled"
+    assert "no free place" in late.transitions.last().note
+    facility.refresh_from_db()
+    assert facility.free == 0
+
+
+def test_one_proposal_at_a_time_and_cancel_moves_on(referent, host, request_):
+    org = host.actor.organisation
+    a_fac = build_facility(org, "A", "35")
+    b_fac = build_facility(org, "B", "29")
+    a, b = placement.propose(referent.actor, request_, [a_fac, b_fac])
+    with pytest.raises(DomainError):
+        placement.propose(referent.actor, request_, [b_fac])
+    placement.cancel(referent.actor, a)
+    assert _fresh(b).status == "proposed"
+    a_fac.refresh_from_db()
+    assert a_fac.free == 2
+
+
+def test_the_same_facility_twice_is_refused(referent, host, request_):
+    facility = build_facility(host.actor.organisation, "A", "35")
+    with pytest.raises(DomainError):
+        placement.propose(referent.actor, request_, [facility, facility])
+
+
+def test_every_transition_is_logged(referent, host, request_):
+    facility = build_facility(host.actor.organisation, "A", "35")
+    (proposed,) = placement.propose(referent.actor, request_, [facility])
+    placement.answer(host.actor, proposed, accept=True, expected_version=proposed.version)
+    placement.record_arrival(referent.actor, _fresh(proposed))
+    moves = list(Placement.objects.get().transitions.values_list("from_status", "to_status"))
+    assert moves == [("queued", "proposed"), ("proposed", "accepted"), ("accepted", "arrived")]
