@@ -55,6 +55,8 @@ def test_names_are_not_in_plaintext_in_the_database_file(demo_dir):
         "Ne veut plus que la police",  # a contact note
         "Domicilier Adam",  # a conference's decision (and its task's title)
         "Sortir du blocage",  # a conference's agenda point
+        "rue imaginaire",  # a facility's address (location group)
+        "Dort chez le chef du réseau (fictif)",  # a risk assessment's note
     ]:
         assert secret.encode() not in raw, secret
         assert secret.encode("utf-16-le") not in raw, secret
@@ -132,3 +134,16 @@ def test_demo_plays_s1_s2_and_s6_through_referrals(demo_dir):
     assert refusals == [("criteria_not_met", 1), ("no_place", 4), ("not_in_insertion_pathway", 1)]
     assert withdrawn == (1,) and acknowledged == (1,)
     assert conference == [("held", 2, 2)]
+
+
+def test_demo_has_a_national_network_and_s4_waiting(demo_dir):
+    """At least 60 facilities in at least 30 départements; twelve S4 requests and S2's."""
+    with sqlite3.connect(demo_dir / "parcours.sqlite3") as db:
+        facilities, places = db.execute(
+            "SELECT count(*), count(DISTINCT departement) FROM shelter_facility"
+        ).fetchone()
+        s4 = db.execute(
+            "SELECT count(*) FROM shelter_placementrequest WHERE operation = 'Ferme 47 (démo)'"
+        ).fetchone()
+    assert facilities >= 60 and places >= 30
+    assert s4 == (12,)

@@ -170,3 +170,25 @@ def test_every_transition_is_logged(referent, host, request_):
     placement.record_arrival(referent.actor, _fresh(proposed))
     moves = list(Placement.objects.get().transitions.values_list("from_status", "to_status"))
     assert moves == [("queued", "proposed"), ("proposed", "accepted"), ("accepted", "arrived")]
+
+
+def test_the_host_address_is_shown_to_the_location_group_only(
+    client, referent, participant, host, request_
+):
+    """S2 step 4: the referent's designated member, the host and the coordinator see where the
+    person sleeps; the police participant sees the justice information, not the shelter."""
+    from django.urls import reverse
+
+    from tests.conftest import sign_in
+
+    facility = build_facility(host.actor.organisation, "Maison fictive", "35")
+    (proposed,) = placement.propose(referent.actor, request_, [facility])
+    placement.answer(host.actor, proposed, accept=True, expected_version=proposed.version)
+    case = request_.case
+    url = reverse("case_detail", kwargs={"ref": case.ref})
+    sign_in(client, referent)  # may reveal the location
+    assert facility.address in client.get(url).content.decode()
+    client.logout()
+    sign_in(client, participant)  # the police unit takes part with identity and justice
+    page = client.get(url).content.decode()
+    assert facility.address not in page and "Maison fictive" not in page

@@ -30,7 +30,7 @@ from parcours.cases.enums import (
     SharingBasis,
 )
 from parcours.cases.models import Case
-from parcours.demo import pathways
+from parcours.demo import network, pathways
 
 DEMO_PASSWORD = "demo-Parcours-2026!"  # noqa: S105  (fictional demo accounts only)
 # The TOTP secret of every demo account (base 32), printed by `parcours demo` so that anyone can
@@ -66,6 +66,14 @@ ORGANISATIONS = [
     ("siao69", "SIAO 115 du Rhône (démo)", K.SIAO, "69", "Lyon"),
     ("chrs35", "Centre d'hébergement La Boussole (démo)", K.SHELTER_FACILITY, "35", "Rennes"),
     ("it47", "Inspection du travail — Lot-et-Garonne (démo)", K.LABOUR_INSPECTORATE, "47", "Agen"),
+    ("asso47", "Association Garonne Accueil (démo)", K.ASSOCIATION, "47", "Agen"),
+    (
+        "coord47",
+        "Coordination territoriale TEH Lot-et-Garonne (démo)",
+        K.TERRITORIAL_COORDINATOR,
+        "47",
+        "Agen",
+    ),
     ("national", "Coordination nationale Parcours (démo)", K.NATIONAL_COORDINATOR, "", "Paris"),
 ]
 
@@ -91,6 +99,8 @@ ACCOUNTS = [
     ("karim.chrs69", "Karim", "Blanc", "chrs69", R.FACILITY_STAFF),
     ("jeanne.chrs35", "Jeanne", "Colin", "chrs35", R.FACILITY_STAFF),
     ("eric.it47", "Éric", "Dupuis", "it47", R.INVESTIGATOR),
+    ("remi.asso47", "Rémi", "Vidal", "asso47", R.CASEWORKER),
+    ("ambre.coord47", "Ambre", "Leroy", "coord47", R.COORDINATOR),
     ("alice.national", "Alice", "Renaud", "national", R.COORDINATOR),
     ("victor.national", "Victor", "Simon", "national", R.STATISTICIAN),
 ]
@@ -186,6 +196,7 @@ def load() -> dict:
     _scenarios(orgs)
     cases = {name: Case.objects.get(intake_token=_token(name)) for name in ("S1", "S2")}
     pathways.load(orgs, cases)
+    network.load(orgs)
     return orgs
 
 

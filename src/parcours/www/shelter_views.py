@@ -106,7 +106,8 @@ def _place_label(placement, sees_location: bool) -> str:
         return _("a facility of the network") if placement.facility_id else _("a place by hand")
     if placement.facility_id:
         f = placement.facility
-        return f"{f.name} ({departement_name(f.departement)})"
+        address = f" — {f.address}" if f.address else ""
+        return f"{f.name} ({departement_name(f.departement)}){address}"
     place = placement.manual_place or {}
     where = place.get("town") or departement_name(place.get("departement", ""))
     return f"{place.get('name', '')} ({where})"
