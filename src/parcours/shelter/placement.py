@@ -209,7 +209,7 @@ def _move(actor, placement: Placement, to_status: str, *, note: str = "", **chan
 
 def _lock(placement: Placement, expected_version=None) -> Placement:
     locked = (
-        Placement.objects.select_for_update()
+        Placement.objects.select_for_update(of=("self",))
         .select_related("facility", "request", "case__referent_org")
         .get(pk=placement.pk)
     )
