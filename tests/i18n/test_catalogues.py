@@ -52,3 +52,27 @@ def test_compiled_catalogue_matches_the_po_file():
         compiled = gettext.GNUTranslations(handle)
     stale = [msgid for msgid, msgstr in entries.items() if compiled.gettext(msgid) != msgstr]
     assert not stale, f"run `parcours compilemessages`; out of date: {stale[:5]}"
+
+
+def test_every_message_of_the_source_is_in_the_catalogue(tmp_path):
+    """Extract the messages again (makemessages on a copy of the source) and compare: a string
+    wrapped in gettext but never added to the catalogue would show in English."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    source = LOCALE.parent
+    copy = tmp_path / "parcours"
+    shutil.copytree(source, copy, ignore=shutil.ignore_patterns("*.mo", "__pycache__"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PARCOURS_", "DJANGO_"))}
+    env.update({"PARCOURS_MODE": "test", "PYTHONPATH": str(source.parent)})
+    result = subprocess.run(
+        [sys.executable, "-m", "parcours.cli", "makemessages", "-l", "fr", "--no-location",
+         "--ignore", "*/migrations/*"],
+        cwd=copy, env=env, check=False, capture_output=True, timeout=120, text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    extracted = {e[0] for e in _entries((copy / "locale/fr/LC_MESSAGES/django.po").read_text())}
+    committed = {e[0] for e in _entries((LOCALE / "fr/LC_MESSAGES/django.po").read_text())}
+    assert extracted - committed == set(), "run makemessages and translate the new messages"

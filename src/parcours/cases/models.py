@@ -208,6 +208,7 @@ class Event(models.Model):
 def _describe_conference(data: dict) -> str:
     from django.utils import formats, timezone
     from django.utils.dateparse import parse_datetime
+    from django.utils.translation import ngettext
 
     from parcours.conferences.enums import ConferenceStatus
 
@@ -217,10 +218,10 @@ def _describe_conference(data: dict) -> str:
     if status == ConferenceStatus.PLANNED:
         return _("Convened for %(date)s") % {"date": date}
     if status == ConferenceStatus.HELD:
-        return _("Held on %(date)s: %(count)s decision(s)") % {
-            "date": date,
-            "count": data.get("decisions", 0),
-        }
+        count = data.get("decisions", 0)
+        return ngettext(
+            "Held on %(date)s: %(count)s decision", "Held on %(date)s: %(count)s decisions", count
+        ) % {"date": date, "count": count}
     if status == ConferenceStatus.CANCELLED:
         return _("The conference of %(date)s is cancelled") % {"date": date}
     return ""

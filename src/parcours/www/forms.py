@@ -346,7 +346,7 @@ class AppointmentForm(DsfrBaseForm):
         label=_("Département of the place"),
         required=False,
         choices=[("", "—")] + departement_choices(),
-        help_text=_("Given, the place is checked against the person's danger zones."),
+        help_text=_("If given, the place is checked against the person's danger zones."),
     )
     attendees = forms.ModelMultipleChoiceField(
         label=_("Who attends"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from parcours.access import rules
@@ -28,16 +28,18 @@ from parcours.www.shelter_forms import (
 )
 
 WHY_LABELS = {
-    "contradictory": _lazy(
+    "contradictory": gettext_lazy(
         "No facility of the network could ever take this request, whatever its availability:"
     ),
-    "no_facility_for_profile": _lazy("no facility accepts this profile"),
-    "all_within_danger_distance": _lazy("every facility is too close to a danger zone"),
-    "security_level": _lazy("no facility has the security level asked for"),
-    "family_size": _lazy("no facility can take this many people together"),
-    "no_free_place": _lazy("the facilities that fit are full right now"),
-    "no_facility_in_network": _lazy("the network has no facility"),
-    "combination": _lazy("no facility meets all these constraints together; relaxing one helps:"),
+    "no_facility_for_profile": gettext_lazy("no facility accepts this profile"),
+    "all_within_danger_distance": gettext_lazy("every facility is too close to a danger zone"),
+    "security_level": gettext_lazy("no facility has the security level asked for"),
+    "family_size": gettext_lazy("no facility can take this many people together"),
+    "no_free_place": gettext_lazy("the facilities that fit are full right now"),
+    "no_facility_in_network": gettext_lazy("the network has no facility"),
+    "combination": gettext_lazy(
+        "no facility meets all these constraints together; relaxing one helps:"
+    ),
 }
 
 
@@ -313,13 +315,15 @@ def placement_arrival(request, ref, pk):
 
 
 UNPLACED_LABELS = {
-    "contradictory": _lazy("no facility of the network could ever take this request"),
-    "no_free_place": _lazy("the facilities that fit have no free place now"),
-    "places_went_to_higher_priority": _lazy("the places that fit went to more urgent requests"),
-    "to_others_with_equal_priority": _lazy(
+    "contradictory": gettext_lazy("no facility of the network could ever take this request"),
+    "no_free_place": gettext_lazy("the facilities that fit have no free place now"),
+    "places_went_to_higher_priority": gettext_lazy(
+        "the places that fit went to more urgent requests"
+    ),
+    "to_others_with_equal_priority": gettext_lazy(
         "the places that fit went to requests of the same priority, closer to them"
     ),
-    "not_enough_places_together": _lazy("not enough places together for the whole family"),
+    "not_enough_places_together": gettext_lazy("not enough places together for the whole family"),
 }
 
 
