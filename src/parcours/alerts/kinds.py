@@ -36,7 +36,7 @@ KINDS = {
         None,
     ),
     "conference_cancelled": (_("Case %(ref)s: the case conference was cancelled"), None),
-    "placement_proposed": (_("A safe place is asked of your facility (case %(ref)s)"), None),
+    "placement_proposed": (_("A safe place is requested from your facility (case %(ref)s)"), None),
     "placement_accepted": (_("Case %(ref)s: the facility accepted the person"), None),
     "placement_declined": (_("Case %(ref)s: the facility declined"), None),
     "placement_arrived": (_("Case %(ref)s: the person arrived in a safe place"), None),
