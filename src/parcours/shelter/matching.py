@@ -460,6 +460,15 @@ class _Instance:
     facs: np.ndarray  # facility indexes that appear in a pair
     build_seconds: float
 
+    def pairs_at(self, f: int) -> np.ndarray:
+        """Indexes of the pairs at facility index ``f``."""
+        if not hasattr(self, "_by_fac"):
+            self._by_fac = np.argsort(self.fac, kind="stable")
+            self._fac_starts = np.searchsorted(
+                self.fac[self._by_fac], np.arange(len(self.table) + 1)
+            )
+        return self._by_fac[self._fac_starts[f] : self._fac_starts[f + 1]]
+
     @property
     def n_req(self) -> int:
         return len(self.requests)
@@ -575,17 +584,14 @@ def _result(
         placed[r] = True
     unplaced: dict[int, str] = {}
     if (~placed).any():
-        fac_of_req: dict[int, list[int]] = {}
-        for r, f in zip(inst.req.tolist(), inst.fac.tolist(), strict=True):
-            fac_of_req.setdefault(r, []).append(f)
+        starts = np.searchsorted(inst.req, np.arange(inst.n_req + 1))  # pairs are by request
         for r in np.flatnonzero(~placed).tolist():
             request = requests[r]
             if inst.status[r]:
                 unplaced[request.id] = inst.status[r]
                 continue
-            others = [
-                requests[o].priority for f in fac_of_req.get(r, []) for o in placed_at.get(f, [])
-            ]
+            fitting = inst.fac[starts[r] : starts[r + 1]].tolist()
+            others = [requests[o].priority for f in fitting for o in placed_at.get(f, [])]
             lowest = min(others, default=None)
             if lowest is None or lowest < request.priority:
                 # only a family can lose to lower priorities: hosting it would displace more
@@ -637,6 +643,10 @@ def exact_milp(
 _INITIAL_PER_REQUEST = 8  # nearest feasible facilities per request in the first column set
 _ADDED_PER_REQUEST = 8  # most attractive omitted pairs priced in per request and round
 _MAX_ROUNDS = 60
+_PRUNE_KM = 50.0  # reduced cost above which a pair leaves the LP's set between rounds
+_PRICING_SLACK_KM = 1.0  # stop pricing when the omitted pairs could gain less in all
+_CUT_ROUNDS = 20  # rounds that add cuts (they tighten the bound; the proof needs none)
+_FIRST_WINDOW_KM = 10.0  # reduced-cost window of the first binary solve
 
 
 def _per_request_best(req: np.ndarray, key: np.ndarray, candidates: np.ndarray, k: int):
@@ -654,70 +664,155 @@ class _NotConverged(Exception):
     pass
 
 
+def _cover_cuts(inst: _Instance, x: np.ndarray, known: set) -> list[tuple[int, ...]]:
+    """Extended cover inequalities violated by a fractional LP point (families only).
+
+    At a facility with ``free`` places, a set C of requests whose family sizes add up to more
+    than ``free`` cannot all be placed there: Σ_C x <= |C| - 1, and so for C extended with the
+    requests at least as large as C's largest (a valid inequality for every allocation). They
+    forbid the LP's trick of splitting a family between facilities, which is what makes its
+    bound weaker than the allocations when families compete.
+    """
+    cuts = []
+    fractional = np.flatnonzero((x > 1e-6) & (x < 1 - 1e-6))
+    for f in np.unique(inst.fac[fractional]).tolist():
+        everyone = inst.pairs_at(f)
+        at = everyone[x[everyone] > 1e-6]
+        free = int(inst.table.free[f])
+        sizes = inst.size[at]
+        order = np.lexsort((-sizes, -x[at]))
+        cover, total = [], 0
+        for k in order.tolist():
+            cover.append(k)
+            total += int(sizes[k])
+            if total > free:
+                break
+        if total <= free:
+            continue
+        for k in sorted(cover, key=lambda k: x[at[k]]):  # make it minimal
+            if len(cover) > 2 and total - sizes[k] > free:
+                cover.remove(k)
+                total -= int(sizes[k])
+        biggest = max(int(sizes[k]) for k in cover)
+        members = set(at[cover].tolist())
+        members |= set(everyone[inst.size[everyone] >= biggest].tolist())
+        cut = tuple(sorted(members))
+        if cut not in known and x[list(cut)].sum() > len(cover) - 1 + 1e-6:
+            known.add(cut)
+            cuts.append((cut, len(cover) - 1))
+    return cuts
+
+
 def _column_generation(inst: _Instance, c: np.ndarray, info: dict) -> np.ndarray:
     """min c·x  s.t.  A x <= b, x binary, over every feasible pair; solved on a growing set.
 
-    1. Column generation on the LP relaxation (HiGHS dual simplex) until no omitted pair has a
-       negative reduced cost d_j = c_j - A_jᵀy (y <= 0: the LP duals).
-    2. Lagrangian bound, valid for every x with A x <= b and 0 <= x <= 1 (each request's row caps
-       its pairs' sum at 1): c·x = yᵀAx + d·x >= yᵀb + Σ_requests min(0, min_j d_j) =: LB; and a
-       solution that uses an omitted pair j costs at least LB + d_j.
-    3. The binary problem on the column set gives z: the LP vertex itself when it is integral
-       (the rule when every family size is 1, the matrix being then totally unimodular), else
-       ``milp`` on the column set. Omitted pairs with LB + d_j < z could still do better: they
-       join the set and the binary problem is solved again. When none is left, z is optimal
-       over every pair (to TRAVEL_TOL_KM).
+    1. Column generation on the LP relaxation (HiGHS interior point with crossover): pairs with
+       a negative reduced cost d_j = c_j - A_jᵀy (y <= 0: the LP duals, cut rows included) join
+       the set, cover cuts (``_cover_cuts``) forbid splitting families, until no cut is violated
+       and the omitted pairs could gain less than _PRICING_SLACK_KM in all.
+    2. Lagrangian bound, valid for every allocation x (it satisfies A x <= b and the cuts, and
+       each request's row caps its pairs' sum at 1): c·x = yᵀAx + d·x >= yᵀb +
+       Σ_requests min(0, min_j d_j) =: LB, and c·x >= LB + d_j for every pair j it uses.
+    3. The LP vertex, when integral (the rule when every family size is 1: the matrix is then
+       totally unimodular), has cost z with z - LB within the slack: optimal. Otherwise
+       reduced-cost fixing: an allocation cheaper than z only uses pairs with d_j < z - LB, so
+       ``milp`` on the pairs (in the set or not) with d_j <= window gives the optimum once its
+       z - LB fits in the window; else the window widens to that gap and it solves again.
+    Optimal over every pair, to TRAVEL_TOL_KM of travel; the priority weight is exact.
     """
     A, b = inst.matrix(), inst.rhs()
+    m, n = A.shape
     AT = A.T.tocsr()
-    in_set = np.zeros(c.size, dtype=bool)
+    in_set = np.zeros(n, dtype=bool)
     # first columns: each request's nearest feasible facilities (the roomiest on equal travel)
     key = inst.travel - 1e-6 * inst.table.free[inst.fac]
-    in_set[_per_request_best(inst.req, key, np.arange(c.size), _INITIAL_PER_REQUEST)] = True
-    lp_solves = milp_solves = 0
+    in_set[_per_request_best(inst.req, key, np.arange(n), _INITIAL_PER_REQUEST)] = True
+    pruned = np.zeros(n, dtype=bool)
+    cuts: list[tuple[tuple[int, ...], int]] = []
+    known: set = set()
+    lp_solves = milp_solves = cut_rounds = 0
+    lp_seconds = milp_seconds = 0.0
+
+    def with_cuts(cols):
+        """Rows of the problem restricted to ``cols``: A, then one row per cut."""
+        if not cuts:
+            return A[:, cols], b, sparse.csr_array((0, n))
+        rows = np.concatenate([np.full(len(cut), k) for k, (cut, _) in enumerate(cuts)])
+        members = np.concatenate([np.array(cut) for cut, _ in cuts])
+        C = sparse.csc_array((np.ones(members.size), (rows, members)), shape=(len(cuts), n))
+        restricted = sparse.vstack([A[:, cols], C[:, cols]], format="csc")
+        return restricted, np.append(b, [rhs for _, rhs in cuts]), C
+
     while True:
         cols = np.flatnonzero(in_set)
-        res = linprog(c[cols], A_ub=A[:, cols], b_ub=b, bounds=(0, None), method="highs-ds")
+        A_cols, b_all, C = with_cuts(cols)
+        clock = time.perf_counter()
+        res = linprog(c[cols], A_ub=A_cols, b_ub=b_all, bounds=(0, None), method="highs-ipm")
+        lp_seconds += time.perf_counter() - clock
         lp_solves += 1
-        if res.status != 0:
+        if res.status != 0 or lp_solves > _MAX_ROUNDS:
             raise _NotConverged
         y = np.minimum(res.ineqlin.marginals, 0.0)
-        d = c - AT @ y
+        d = c - AT @ y[:m] - C.T @ y[m:]
         violating = np.flatnonzero((d < -TRAVEL_TOL_KM / 10) & ~in_set)
-        if violating.size == 0:
+        x = np.zeros(n)
+        x[cols] = res.x
+        new_cuts = _cover_cuts(inst, x, known) if cut_rounds < _CUT_ROUNDS else []
+        # what the violating pairs could still gain (the bound below subtracts it): stop
+        # pricing when it is small, the reduced-cost window takes it in
+        worst = np.zeros(inst.n_req)
+        np.minimum.at(worst, inst.req[violating], d[violating])
+        if not new_cuts and -worst.sum() <= _PRICING_SLACK_KM:
             break
-        if lp_solves >= _MAX_ROUNDS:
-            raise _NotConverged
+        cut_rounds += 1 if new_cuts else 0
+        # keep the LP small: pairs far from attractive leave the set (they are priced again at
+        # every round, and the proof below covers every pair whether in the set or not); a
+        # pair leaves at most once, so the rounds cannot cycle
+        leaving = in_set & (d > _PRUNE_KM) & (x <= 1e-9) & ~pruned
+        in_set &= ~leaving
+        pruned |= leaving
         in_set[_per_request_best(inst.req, d, violating, _ADDED_PER_REQUEST)] = True
+        cuts.extend(new_cuts)
     per_request = np.zeros(inst.n_req)
     np.minimum.at(per_request, inst.req, np.minimum(d, 0.0))
-    lower = float(y @ b + per_request.sum())
-    x = np.zeros(c.size)
-    x[cols] = res.x
+    lower = float(y @ b_all + per_request.sum())
+    support = x > 1e-6
     proof = "lp_integral"
-    if not np.all(np.abs(x - np.round(x)) <= 1e-6):
-        x = None
-    while True:
-        if x is None:
-            cols = np.flatnonzero(in_set)
-            res = _milp(c[cols], A[:, cols], b)
+    integral = bool(np.all(np.abs(x - np.round(x)) <= 1e-6))
+    if integral and float(c @ np.round(x)) - lower > TRAVEL_TOL_KM:
+        integral = False  # pricing stopped within its slack: the omitted pairs may still help
+    if not integral:
+        # Reduced-cost fixing: an allocation better than z only uses pairs with d_j < z - LB.
+        # Solve the binary problem on the pairs with d_j <= window (and the LP's support); if
+        # its gap to LB fits in the window it is optimal, else widen the window to that gap.
+        proof = "reduced_cost"
+        window = _FIRST_WINDOW_KM
+        while True:
+            cols = np.flatnonzero((d <= window) | support)
+            clock = time.perf_counter()
+            A_cols, b_all, _ = with_cuts(cols)
+            res = _milp(c[cols], A_cols, b_all)
+            milp_seconds += time.perf_counter() - clock
             milp_solves += 1
-            if res.status != 0 or res.x is None:
+            if res.status != 0 or res.x is None or milp_solves > 5:
                 raise _NotConverged
-            x = np.zeros(c.size)
-            x[cols] = res.x
-            proof = "reduced_cost"
-        x = np.round(x)
-        z = float(c @ x)
-        open_pairs = (~in_set) & (lower + d < z - TRAVEL_TOL_KM)
-        if not open_pairs.any():
-            break
-        in_set |= open_pairs
-        x = None
+            x = np.zeros(n)
+            x[cols] = np.round(res.x)
+            z = float(c @ x)
+            if z - lower <= window + TRAVEL_TOL_KM:
+                break
+            window = z - lower + TRAVEL_TOL_KM
+            support = x > 0.5
+    x = np.round(x)
+    z = float(c @ x)
     info.update(
         lp_solves=lp_solves,
+        lp_seconds=lp_seconds,
         milp_solves=milp_solves,
+        milp_seconds=milp_seconds,
+        cuts=len(cuts),
         columns=int(in_set.sum()),
+        milp_columns=int(cols.size) if milp_solves else 0,
         proof=proof,
         bound_gap=z - lower,
     )
