@@ -69,6 +69,40 @@ class BrowserPage:
                 code_form.locator("button[type=submit]").first.click()
             assert "/compte/2fa/" not in self.page.url, f"second factor refused for {username}"
 
+    def add_virtual_authenticator(self) -> None:
+        """Chromium's virtual security key (DevTools protocol), present and verified."""
+        cdp = self.page.context.new_cdp_session(self.page)
+        cdp.send("WebAuthn.enable")
+        cdp.send(
+            "WebAuthn.addVirtualAuthenticator",
+            {
+                "options": {
+                    "protocol": "ctap2",
+                    "transport": "usb",
+                    "hasResidentKey": True,
+                    "hasUserVerification": True,
+                    "isUserVerified": True,
+                    "automaticPresenceSimulation": True,
+                }
+            },
+        )
+
+    def sign_in_and_register_a_key(self, username: str, password: str, totp_secret: str):
+        """First sign-in of someone who must use a security key (a coordinator): password and
+        TOTP code, then Parcours asks for a key, which the virtual authenticator provides."""
+        self.add_virtual_authenticator()
+        self.sign_in(username, password, totp_secret)
+        self.goto("/dossiers/")
+        page = self.page
+        if "/compte/reauthenticate/" in page.url:  # allauth: confirm the password before adding
+            page.locator("main form input[name=password]").fill(password)
+            with page.expect_navigation():
+                page.locator("main form button[type=submit]").first.click()
+        assert "/compte/2fa/webauthn/add/" in page.url, page.url
+        page.locator("main form input[name=name]").fill("Clé de test")
+        with page.expect_navigation():
+            page.locator("#mfa_webauthn_add").click()
+
     def errors(self, *, ignore_404_of: str | None = None) -> list[str]:
         """Console errors (CSP violations included); optionally minus the expected 404 of a
         page the test navigated to on purpose."""

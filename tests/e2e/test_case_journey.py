@@ -189,31 +189,7 @@ def test_coordinator_registers_a_security_key_then_signs_in_with_it(e2e_page, de
     """WebAuthn with Chromium's virtual authenticator (DevTools protocol): a coordinator must
     register a key after the first TOTP sign-in, and from then on sign in with it."""
     page = e2e_page.page
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("WebAuthn.enable")
-    cdp.send(
-        "WebAuthn.addVirtualAuthenticator",
-        {
-            "options": {
-                "protocol": "ctap2",
-                "transport": "usb",
-                "hasResidentKey": True,
-                "hasUserVerification": True,
-                "isUserVerified": True,
-                "automaticPresenceSimulation": True,
-            }
-        },
-    )
-    e2e_page.sign_in("alice.national", demo.DEMO_PASSWORD, demo.DEMO_TOTP_SECRET)
-    e2e_page.goto("/dossiers/")
-    if "/compte/reauthenticate/" in page.url:  # allauth: confirm the password before adding
-        page.locator("main form input[name=password]").fill(demo.DEMO_PASSWORD)
-        with page.expect_navigation():
-            page.locator("main form button[type=submit]").first.click()
-    assert "/compte/2fa/webauthn/add/" in page.url, page.url
-    page.locator("main form input[name=name]").fill("Clé de test")
-    with page.expect_navigation():
-        page.locator("#mfa_webauthn_add").click()
+    e2e_page.sign_in_and_register_a_key("alice.national", demo.DEMO_PASSWORD, demo.DEMO_TOTP_SECRET)
     assert e2e_page.goto("/dossiers/").status == 200
     assert page.url.endswith("/dossiers/")
 

@@ -1,11 +1,13 @@
 """Scenario S2, steps 2-4, in real browsers: Salma's association (Grasse) records the SIAO's
 emergency place in the same town and Parcours blocks it, saying why; the ranked list holds only
-places far from every danger zone; the association proposes a partner facility in Rennes, whose
+places far from every danger zone (only the coordinator may allow the blocked place, in
+writing); the association proposes a partner facility in Rennes, whose
 staff accept at their own screen; the gendarmerie, taking part for the hearing, sees the justice
 information and not where she sleeps."""
 
 import pytest
 
+from parcours.audit.models import JournalEntry
 from parcours.cases.models import Case
 from parcours.core.geography import great_circle_km
 from parcours.shelter.models import Facility, Placement
@@ -48,6 +50,33 @@ def test_s2_blocked_in_town_then_placed_far_away(e2e_pages, demo):
     assert "Alpes-Maritimes" in refusal and "coordinat" in refusal.lower()
     assert not Placement.objects.filter(case=case).exists()
 
+    # Only the coordinator may allow it, in writing: the override is journaled and the
+    # referent is told. (She signs in with a security key, as coordinators must.)
+    coordinator = e2e_pages()
+    coordinator.sign_in_and_register_a_key(
+        "marie.coord06", demo.DEMO_PASSWORD, demo.DEMO_TOTP_SECRET
+    )
+    coordinator.goto(f"/dossiers/{case.ref}/mise-a-l-abri/{request.pk}/")
+    coordinator.page.locator("details summary").last.click()
+    form = coordinator.page.get_by_test_id("by-hand-form")
+    form.locator("[name=name]").fill("Place d'urgence proposée par le SIAO")
+    form.locator("[name=departement]").select_option(value="06")
+    form.locator("[name=town]").fill("Grasse")
+    form.locator("[name=override_reason]").fill(
+        "Un seul essai pour vérifier la dérogation (fictif)."
+    )
+    _submit(coordinator.page, form)
+    overridden = Placement.objects.get(case=case)
+    assert overridden.overridden_by.username == "marie.coord06"
+    assert JournalEntry.objects.filter(action="safety.override").count() == 1
+    association.goto("/notifications/")
+    assert case.ref in page.get_by_test_id("notifications").text_content()
+    # The association cancels that place: Salma must go far away.
+    association.goto(f"/dossiers/{case.ref}/")
+    cancel = page.locator(f"form[action$='/placements/{overridden.pk}/annulation/']")
+    _submit(page, cancel)
+    request.refresh_from_db()
+
     # 3. The ranked list: only places outside every zone, 150 km or more from each.
     association.goto(f"/dossiers/{case.ref}/mise-a-l-abri/{request.pk}/")
     rows = page.locator("[data-testid=ranked] tbody tr")
@@ -65,7 +94,7 @@ def test_s2_blocked_in_town_then_placed_far_away(e2e_pages, demo):
     # The partner facility, 900 km away, accepts at its own screen.
     shelter = _sign_in(e2e_pages, demo, "jeanne.chrs35")
     shelter.goto("/hebergement/propositions/")
-    proposal = Placement.objects.get(case=case, facility=rennes)
+    proposal = Placement.objects.get(case=case, facility=rennes, status="proposed")
     card = shelter.page.get_by_test_id(f"proposal-{proposal.pk}")
     assert "Salma" not in card.text_content()  # not a participant yet: the need, not the name
     card.locator("input[name=decision][value=accept]").check(force=True)
@@ -90,5 +119,5 @@ def test_s2_blocked_in_town_then_placed_far_away(e2e_pages, demo):
     association.console_errors[:] = [
         e for e in association.console_errors if not ("/a-la-main/" in e and "400" in e)
     ]
-    for browser_page in (association, shelter, gendarmerie):
+    for browser_page in (association, shelter, gendarmerie, coordinator):
         browser_page.assert_no_console_errors()
