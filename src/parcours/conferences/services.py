@@ -194,17 +194,22 @@ def convene(
             groups=[entry.group for entry in entries],
             reason=f"conference:{conference.pk}",
         )
-        link = conference_link(conference)
-        for org in organisations.values():
-            if org.pk != actor.organisation_id:
-                notify(
-                    "conference_convened",
-                    org,
-                    ref=case.ref,
-                    link=link,
-                    dedup_key=f"conference:{conference.pk}:convened:{org.pk}",
-                )
+        _tell_others(actor, conference, organisations.values(), "conference_convened", "convened")
     return conference
+
+
+def _tell_others(actor, conference, organisations, kind: str, step: str) -> None:
+    """Notify each organisation but the actor's own, once per conference and step."""
+    link = conference_link(conference)
+    for org in organisations:
+        if org.pk != actor.organisation_id:
+            notify(
+                kind,
+                org,
+                ref=conference.case.ref,
+                link=link,
+                dedup_key=f"conference:{conference.pk}:{step}:{org.pk}",
+            )
 
 
 def record_consent(
@@ -391,16 +396,7 @@ def record_conference(
             groups=sorted_groups(entry.group for entry in entries),
             reason=f"conference:{locked.pk}",
         )
-        link = conference_link(locked)
-        for org in owners.values():
-            if org.pk != actor.organisation_id:
-                notify(
-                    "task_assigned",
-                    org,
-                    ref=case.ref,
-                    link=link,
-                    dedup_key=f"conference:{locked.pk}:tasks:{org.pk}",
-                )
+        _tell_others(actor, locked, owners.values(), "task_assigned", "tasks")
     return locked
 
 
@@ -438,16 +434,8 @@ def cancel(
             },
         )
         record(actor, Action.CONFERENCE_CANCEL, case, reason=f"conference:{locked.pk}")
-        link = conference_link(locked)
-        for invitation in locked.invitations.select_related("organisation"):
-            if invitation.organisation_id != actor.organisation_id:
-                notify(
-                    "conference_cancelled",
-                    invitation.organisation,
-                    ref=case.ref,
-                    link=link,
-                    dedup_key=f"conference:{locked.pk}:cancelled:{invitation.organisation_id}",
-                )
+        invited = [i.organisation for i in locked.invitations.select_related("organisation")]
+        _tell_others(actor, locked, invited, "conference_cancelled", "cancelled")
     return locked
 
 
