@@ -18,6 +18,17 @@ from parcours.cases.enums import ParticipantRole, SharingBasis
 from tests.factories import MembershipFactory, OrganisationFactory
 
 
+@pytest.fixture(autouse=True)
+def _fresh_network_table():
+    """Each test builds its own shelter network; ids are reused after a rollback, so the
+    per-process ranking table (``shelter.network.table``) must not outlive a test."""
+    from parcours.shelter.network import forget_table
+
+    forget_table()
+    yield
+    forget_table()
+
+
 @dataclass
 class Persona:
     name: str

@@ -193,3 +193,19 @@ def test_the_host_address_is_shown_to_the_location_group_only(
     sign_in(client, participant)  # the police unit takes part with identity and justice
     page = client.get(url).content.decode()
     assert facility.address not in page and "Maison fictive" not in page
+
+
+def test_the_ranking_table_follows_every_change_of_the_network(referent, host, request_):
+    """The cached table is rebuilt when places move, a facility opens or closes."""
+    from parcours.shelter import network
+
+    facility = build_facility(host.actor.organisation, "A", "35", free=1)
+    assert network.table() is network.table()  # unchanged network: the same table
+    assert {f.pk for f, _r in placement.ranked(referent.actor, request_)[0]} == {facility.pk}
+    network.update_availability(host.actor, facility, 0)
+    assert placement.ranked(referent.actor, request_)[0] == []
+    other = build_facility(host.actor.organisation, "B", "29", free=2)
+    assert {f.pk for f, _r in placement.ranked(referent.actor, request_)[0]} == {other.pk}
+    other.active = False
+    other.save(update_fields=["active"])
+    assert placement.ranked(referent.actor, request_)[0] == []

@@ -54,14 +54,14 @@ def pending_requests(actor, operation: str = ""):
 
 
 def compute(actor, requests) -> tuple[list[Line], object]:
-    from parcours.shelter.matching import FacilityTable, Request, allocate
+    from parcours.shelter.matching import Request, allocate
 
     if not can_allocate(actor):
         raise NotAllowed(_("Only coordinators run a batch allocation."))
     requests = list(requests)
     if not requests:
         raise DomainError(_("No request is waiting for a place."))
-    table = FacilityTable.from_rows(network.rows())
+    table = network.table()
     result = allocate(
         [Request(id=r.pk, needs=placement.needs_of(r), priority=r.priority) for r in requests],
         table,

@@ -93,7 +93,39 @@ def release(facility: Facility, places: int) -> Facility:
     return locked
 
 
-def recent_acceptance_rate(facility_ids, days: int = 90) -> dict[int, float]:
+# The ranking table of the whole network, kept per process and rebuilt when a facility is
+# added or closed (count and sum of ids), when its places move (the sum of versions moves with
+# every update, hold and release), or after TABLE_TTL_SECONDS (availability ages, acceptance
+# rates and edits of a facility's profile show within a minute).
+TABLE_TTL_SECONDS = 60
+_table_cache: dict = {"key": None, "built": 0.0, "table": None}
+
+
+def forget_table() -> None:
+    _table_cache.update(key=None, built=0.0, table=None)
+
+
+def table():
+    """The active network as a ``matching.FacilityTable``, from the cache when still current."""
+    import time
+
+    from django.db.models import Count, Max, Sum
+
+    from parcours.shelter.matching import FacilityTable
+
+    state = Facility.objects.filter(active=True).aggregate(
+        n=Count("pk"), ids=Sum("pk"), v=Sum("version"), at=Max("availability_at")
+    )
+    key = (state["n"], state["ids"], state["v"], state["at"])
+    cached = _table_cache
+    if cached["key"] == key and time.monotonic() - cached["built"] < TABLE_TTL_SECONDS:
+        return cached["table"]
+    built = FacilityTable.from_rows(rows())
+    cached.update(key=key, built=time.monotonic(), table=built)
+    return built
+
+
+def recent_acceptance_rate(facility_ids=None, days: int = 90) -> dict[int, float]:
     """Share of the proposals each facility answered lately that it accepted (0.5 without
     history)."""
     import datetime
@@ -103,56 +135,77 @@ def recent_acceptance_rate(facility_ids, days: int = 90) -> dict[int, float]:
     from parcours.shelter.models import Placement
 
     since = timezone.now() - datetime.timedelta(days=days)
-    rows = (
-        Placement.objects.filter(facility_id__in=facility_ids, created_at__gte=since)
-        .values("facility_id")
-        .annotate(
-            answered=Count(
-                "pk",
-                filter=Q(
-                    status__in=[
-                        PlacementStatus.ACCEPTED,
-                        PlacementStatus.ARRIVED,
-                        PlacementStatus.DECLINED,
-                    ]
-                ),
+    placements = Placement.objects.filter(facility__isnull=False, created_at__gte=since)
+    if facility_ids is not None:
+        placements = placements.filter(facility_id__in=facility_ids)
+    rows = placements.values("facility_id").annotate(
+        answered=Count(
+            "pk",
+            filter=Q(
+                status__in=[
+                    PlacementStatus.ACCEPTED,
+                    PlacementStatus.ARRIVED,
+                    PlacementStatus.DECLINED,
+                ]
             ),
-            accepted=Count(
-                "pk", filter=Q(status__in=[PlacementStatus.ACCEPTED, PlacementStatus.ARRIVED])
-            ),
-        )
+        ),
+        accepted=Count(
+            "pk", filter=Q(status__in=[PlacementStatus.ACCEPTED, PlacementStatus.ARRIVED])
+        ),
     )
     return {r["facility_id"]: r["accepted"] / r["answered"] for r in rows if r["answered"]}
 
 
+ROW_FIELDS = (
+    "pk",
+    "lat",
+    "lon",
+    "departement",
+    "capacity",
+    "free",
+    "availability_at",
+    "accepts_women",
+    "accepts_men",
+    "accepts_minors",
+    "accepts_adults",
+    "families",
+    "pets",
+    "languages",
+    "security_level",
+)
+
+
 def rows(facilities=None, now=None):
-    """The active facilities as matching rows."""
+    """The active facilities as matching rows (plain values: the encrypted address is never
+    read, so ranking the whole network stays fast)."""
     from parcours.shelter.matching import FacilityRow
 
     now = now or timezone.now()
-    facilities = list(Facility.objects.filter(active=True) if facilities is None else facilities)
-    rates = recent_acceptance_rate([f.pk for f in facilities])
+    queryset = Facility.objects.filter(active=True) if facilities is None else facilities
+    values = list(queryset.values_list(*ROW_FIELDS))
+    rates = recent_acceptance_rate(None if facilities is None else [v[0] for v in values])
     result = []
-    for f in facilities:
-        age = (now - f.availability_at).total_seconds() / 3600 if f.availability_at else 1e6
+    for (pk, lat, lon, dep, capacity, free, at, women, men, minors, adults, families, pets,
+         languages, security) in values:  # fmt: skip
+        age = (now - at).total_seconds() / 3600 if at else 1e6
         result.append(
             FacilityRow(
-                id=f.pk,
-                lat=f.lat,
-                lon=f.lon,
-                departement=f.departement,
-                capacity=f.capacity,
-                free=f.free,
-                accepts_women=f.accepts_women,
-                accepts_men=f.accepts_men,
-                accepts_minors=f.accepts_minors,
-                accepts_adults=f.accepts_adults,
-                families=f.families,
-                pets=f.pets,
-                languages=frozenset(lang.lower() for lang in f.languages),
-                security_level=f.security_level,
+                id=pk,
+                lat=lat,
+                lon=lon,
+                departement=dep,
+                capacity=capacity,
+                free=free,
+                accepts_women=women,
+                accepts_men=men,
+                accepts_minors=minors,
+                accepts_adults=adults,
+                families=families,
+                pets=pets,
+                languages=frozenset(lang.lower() for lang in languages),
+                security_level=security,
                 availability_age_hours=age,
-                recent_acceptance_rate=rates.get(f.pk, 0.5),
+                recent_acceptance_rate=rates.get(pk, 0.5),
             )
         )
     return result

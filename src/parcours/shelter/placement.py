@@ -159,12 +159,12 @@ def needs_of(request: PlacementRequest):
 def ranked(actor, request: PlacementRequest, *, limit: int = 20):
     """The places to propose, best first, as (facility, ranked) pairs; with the reason codes
     when none fits (``why``). Journaled: it reads the danger zones."""
-    from parcours.shelter.matching import FacilityTable, rank, why_nothing_fits
+    from parcours.shelter.matching import rank, why_nothing_fits
 
     case = request.case
     if not rules.can_manage_safety(actor, case):
         raise NotAllowed(_("You cannot look for a place on this case."))
-    table = FacilityTable.from_rows(network.rows())
+    table = network.table()
     needs = needs_of(request)
     results = rank(needs, table, stale_after_hours=network.stale_after_hours(), limit=limit)
     facilities = Facility.objects.in_bulk([r.facility_id for r in results])
