@@ -209,3 +209,84 @@ def test_the_ranking_table_follows_every_change_of_the_network(referent, host, r
     other.active = False
     other.save(update_fields=["active"])
     assert placement.ranked(referent.actor, request_)[0] == []
+
+
+def test_a_cancelled_acceptance_ends_the_hosts_access(referent, host, request_):
+    """Review finding: a facility whose acceptance is cancelled must not go on seeing the case
+    (nor learn where the person goes instead)."""
+    first = build_facility(host.actor.organisation, "Compromis", "35")
+    (proposed,) = placement.propose(referent.actor, request_, [first])
+    placement.answer(host.actor, proposed, accept=True, expected_version=proposed.version)
+    assert rules.can_view_case(host.actor, request_.case)
+    placement.cancel(referent.actor, _fresh(proposed))
+    assert not rules.can_view_case(host.actor, request_.case)
+
+
+def test_a_zone_added_while_a_proposal_waits_is_checked_again(referent, host, request_):
+    """Review finding: the next facility in line, and an acceptance, meet today's zones."""
+    from parcours.shelter import zones
+    from parcours.shelter.safety import DangerZoneViolation
+
+    org = host.actor.organisation
+    a_fac, b_fac = build_facility(org, "A", "35"), build_facility(org, "B", "29")
+    a, b = placement.propose(referent.actor, request_, [a_fac, b_fac])
+    zones.add_zone(referent.actor, request_.case, kind="departement", reason="exploiters",
+                   departement="29")  # fmt: skip
+    placement.answer(host.actor, a, accept=False, code="security", expected_version=a.version)
+    assert _fresh(b).status == "cancelled"  # skipped: now inside a zone
+    b_fac.refresh_from_db()
+    assert b_fac.free == 2
+    again = placement.create_request(
+        referent.actor, request_.case, sex="F", consent_date=yesterday()
+    )
+    (c,) = placement.propose(referent.actor, again, [a_fac])
+    zones.add_zone(referent.actor, request_.case, kind="departement", reason="exploiters",
+                   departement="35")  # fmt: skip
+    with pytest.raises(DangerZoneViolation):
+        placement.answer(host.actor, c, accept=True, expected_version=c.version)
+
+
+def test_a_participant_becoming_host_is_journaled(referent, host, request_):
+    """Review finding: widening an existing participation to the location group is written
+    to the journal and the timeline like a new one."""
+    from parcours.audit.models import JournalEntry
+    from tests.conftest import join_case
+
+    join_case(referent, request_.case, host, groups=["social"])
+    before = JournalEntry.objects.filter(action="case.participant_add").count()
+    facility = build_facility(host.actor.organisation, "A", "35")
+    (proposed,) = placement.propose(referent.actor, request_, [facility])
+    placement.answer(host.actor, proposed, accept=True, expected_version=proposed.version)
+    assert JournalEntry.objects.filter(action="case.participant_add").count() == before + 1
+    assert rules.groups_for(host.actor, request_.case) >= {"location", "identity"}
+
+
+def test_an_availability_update_keeps_the_places_promised(referent, host, request_):
+    """Review finding: staff count empty beds; a place promised to a proposal stays taken."""
+    from parcours.shelter import network
+
+    facility = build_facility(host.actor.organisation, "A", "35", free=1)
+    placement.propose(referent.actor, request_, [facility])  # holds the only place
+    network.update_availability(host.actor, facility, 1)  # the bed is still empty
+    facility.refresh_from_db()
+    assert facility.free == 0
+    with pytest.raises(DomainError):
+        network.update_availability(host.actor, facility, 0)
+
+
+def test_the_ranked_list_does_not_name_facilities_to_those_without_the_location(
+    client, referent, host, request_
+):
+    from django.urls import reverse
+
+    from tests.conftest import sign_in
+
+    build_facility(host.actor.organisation, "Maison secrète", "35")
+    colleague = make_persona("no-location", organisation=referent.actor.organisation)
+    url = reverse("placement_request", kwargs={"ref": request_.case.ref, "pk": request_.pk})
+    sign_in(client, colleague)
+    page = client.get(url).content.decode()
+    assert "Maison secrète" not in page and 'data-facility="' in page
+    client.logout()
+    sign_in(client, referent)
+    assert "Maison secrète" in client.get(url).content.decode()

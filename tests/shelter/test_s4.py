@@ -98,7 +98,10 @@ def test_the_coordinator_places_as_many_as_availability_allows(farm, availabilit
 
 def test_applying_proposes_each_place_without_double_booking(farm, availability):
     _association, coordinator, _requests = farm
-    lines = batch.apply(coordinator.actor, batch.pending_requests(coordinator.actor))
+    waiting = batch.pending_requests(coordinator.actor)
+    shown, _result = batch.compute(coordinator.actor, waiting)
+    lines, applied = batch.apply(coordinator.actor, waiting, shown_plan=batch.plan_of(shown))
+    assert applied
     assert sum(1 for line in lines if line.outcome == "proposed") == 8
     assert Placement.objects.filter(status="proposed").count() == 8
     for facility in availability:
@@ -124,3 +127,17 @@ def test_only_coordinators_allocate(client, farm):
     association, _coordinator, _requests = farm
     sign_in(client, association)
     assert client.get(reverse("batch_allocation")).status_code == 404
+
+
+def test_nothing_is_proposed_when_the_result_changed_since_it_was_shown(farm, availability):
+    _association, coordinator, _requests = farm
+    waiting = batch.pending_requests(coordinator.actor)
+    shown, _result = batch.compute(coordinator.actor, waiting)
+    rennes = next(f for f in availability if f.name == "Rennes")
+    rennes.free = 0  # another proposal took Rennes meanwhile
+    rennes.version += 1
+    rennes.save(update_fields=["free", "version"])
+    lines, applied = batch.apply(coordinator.actor, waiting, shown_plan=batch.plan_of(shown))
+    assert not applied
+    assert not Placement.objects.exists()
+    assert sum(1 for line in lines if line.facility) == 5  # the new result, to be checked

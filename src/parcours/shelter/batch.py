@@ -3,8 +3,9 @@ coordinate, against the current national availability, solved exactly
 (``shelter.matching.allocate``: the most priority-weighted people placed, ties broken by
 shorter travel, no constraint ever broken), then proposed to the facilities chosen.
 
-The result is computed again when it is applied (availability may have moved in between); a
-place taken meanwhile by another proposal is reported, never double-booked.
+The result is computed again when it is applied and proposed only if it is the one the
+coordinator saw; otherwise the new result is shown to be checked. A place taken meanwhile by
+another proposal is reported, never double-booked.
 """
 
 from dataclasses import dataclass
@@ -81,9 +82,18 @@ def compute(actor, requests) -> tuple[list[Line], object]:
     return lines, result
 
 
-def apply(actor, requests) -> list[Line]:
-    """Compute again and propose each placed request to its facility."""
+def plan_of(lines) -> str:
+    """The allocation as shown: "request:facility" pairs, for the page to send back."""
+    return ",".join(f"{line.request.pk}:{line.facility.pk}" for line in lines if line.facility)
+
+
+def apply(actor, requests, *, shown_plan: str) -> tuple[list[Line], bool]:
+    """Compute again; propose each placed request to its facility only if the result is the
+    one the coordinator saw (``shown_plan``). Otherwise nothing is proposed and the new result
+    is returned to be checked (False)."""
     lines, _result = compute(actor, requests)
+    if plan_of(lines) != shown_plan:
+        return lines, False
     for line in lines:
         if line.facility is None:
             continue
@@ -93,4 +103,4 @@ def apply(actor, requests) -> list[Line]:
             line.outcome = error.message
         else:
             line.outcome = proposed.status
-    return lines
+    return lines, True

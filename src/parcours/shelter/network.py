@@ -41,7 +41,8 @@ def facilities_of(actor):
 def update_availability(
     actor, facility: Facility, free: int, *, expected_version=None, via: str = "page"
 ) -> Facility:
-    """Set the number of free places now (0 to capacity)."""
+    """Set the number of empty places now (0 to capacity); the places promised to proposals
+    under way are taken off, so that the last place is never promised twice."""
     if not rules.works_for(actor, facility):
         raise NotAllowed(_("Only the facility's own staff can update its availability."))
     with transaction.atomic():
@@ -57,7 +58,19 @@ def update_availability(
                 _("Free places cannot exceed the capacity (%(capacity)d).")
                 % {"capacity": locked.capacity}
             )
+        # Places promised to proposals under way are not free any more, even while the beds
+        # are still empty: the staff count empty beds, Parcours keeps the promises.
+        held = held_places(locked)
+        if free < held:
+            raise DomainError(
+                _(
+                    "%(held)d places are promised to proposals under way: answer them (accept "
+                    "or decline) before saying fewer than %(held)d places are free."
+                )
+                % {"held": held}
+            )
         now = timezone.now()
+        free -= held
         locked.free = free
         locked.availability_at = now
         locked.version += 1
@@ -69,15 +82,25 @@ def update_availability(
     return locked
 
 
+def held_places(facility: Facility) -> int:
+    """Places held by the facility's proposals not yet declined, cancelled or arrived."""
+    from django.db.models import Sum
+
+    from parcours.shelter.enums import HOLDING
+    from parcours.shelter.models import Placement
+
+    total = Placement.objects.filter(facility=facility, status__in=HOLDING).aggregate(
+        n=Sum("places")
+    )["n"]
+    return total or 0
+
+
 def hold(facility: Facility, places: int) -> Facility:
     """Take ``places`` of the facility's free places for a proposal (row locked: of two
     proposals for the last place, one gets it, the other is told)."""
     locked = Facility.objects.select_for_update().get(pk=facility.pk)
     if locked.free < places:
-        raise DomainError(
-            _("%(name)s has no free place any more: another proposal took it.")
-            % {"name": locked.name}
-        )
+        raise DomainError(_("No free place any more: another proposal took it."))
     locked.free -= places
     locked.version += 1
     locked.save(update_fields=["free", "version"])

@@ -254,7 +254,7 @@ def propose(actor, request: PlacementRequest, facilities, *, override_reason: st
             )
         for facility in facilities:
             if not facility.active:
-                raise DomainError(_("%(name)s is closed.") % {"name": facility.name})
+                raise DomainError(_("One of the facilities chosen is closed."))
             safety.enforce(
                 actor,
                 case,
@@ -288,6 +288,9 @@ def _ask_next(actor, request: PlacementRequest):
     skipped (cancelled with the reason). Returns the placement asked, if any."""
     for placement in request.placements.filter(status=S.QUEUED).order_by("order"):
         placement = _lock(placement)
+        if _now_in_danger(placement):
+            _move(actor, placement, S.CANCELLED, note=_("Now inside a danger zone."))
+            continue
         try:
             network.hold(placement.facility, placement.places)
         except DomainError as error:
@@ -305,6 +308,14 @@ def _ask_next(actor, request: PlacementRequest):
     return None
 
 
+def _now_in_danger(placement: Placement) -> bool:
+    """Zones change while a proposal waits: a place asked later is checked again (a
+    coordinator's written override, recorded with the proposal, still stands)."""
+    if placement.override_reason:
+        return False
+    return bool(safety.violations(placement.case, _place_of(placement.facility)))
+
+
 def answer(
     actor, placement: Placement, *, accept: bool, code: str = "", text: str = "", expected_version
 ):
@@ -320,6 +331,13 @@ def answer(
         placement = _lock(placement, expected_version)
         case = placement.case
         if accept:
+            if _now_in_danger(placement):
+                raise safety.DangerZoneViolation(
+                    _(
+                        "This place is now inside one of the person's danger zones: the "
+                        "referent has been asked to propose another."
+                    )
+                )
             _move(actor, placement, S.ACCEPTED)
             _join_as_host(actor, placement)
             notify("placement_accepted", case.referent_org, ref=case.ref, link=case_path(case))
@@ -345,6 +363,14 @@ def _join_as_host(actor, placement: Placement) -> Participant:
         participation.role = ParticipantRole.SHELTER
         participation.groups = sorted({*participation.groups, *HOST_GROUPS})
         participation.save(update_fields=["role", "groups"])
+        add_event(
+            case,
+            actor,
+            EventKind.PARTICIPANT_ADDED,
+            group=FieldGroup.LOCATION,
+            data={"organisation": organisation.name},
+        )
+        record(actor, Action.ADD_PARTICIPANT, case, groups=HOST_GROUPS, reason="consent:host")
         return participation
     participation = Participant.objects.create(
         case=case,
@@ -409,13 +435,47 @@ def cancel(actor, placement: Placement, *, note: str = ""):
         raise NotAllowed(_("You cannot cancel this placement."))
     with transaction.atomic():
         placement = _lock(placement)
+        was_accepted = placement.status == S.ACCEPTED
         held = placement.status in HOLDING and placement.facility_id is not None
         _move(actor, placement, S.CANCELLED, note=note)
         if held:
             network.release(placement.facility, placement.places)
+        if was_accepted and placement.facility_id is not None:
+            _end_host(actor, placement)
         if placement.request.status == RequestStatus.OPEN:
             _ask_next(actor, placement.request)
     return placement
+
+
+def _end_host(actor, placement: Placement) -> None:
+    """A facility whose acceptance is cancelled stops seeing the case from its next request
+    (it must not learn where the person goes instead), unless it hosts them elsewhere."""
+    organisation = placement.facility.organisation
+    still_hosting = (
+        Placement.objects.filter(
+            case=placement.case,
+            facility__organisation=organisation,
+            status__in=[S.ACCEPTED, S.ARRIVED],
+        )
+        .exclude(pk=placement.pk)
+        .exists()
+    )
+    if still_hosting:
+        return
+    for participation in placement.case.participants.filter(
+        organisation=organisation, active=True, role=ParticipantRole.SHELTER
+    ):
+        participation.active = False
+        participation.ended_at = timezone.now()
+        participation.save(update_fields=["active", "ended_at"])
+        add_event(
+            placement.case,
+            actor,
+            EventKind.PARTICIPANT_ENDED,
+            group=FieldGroup.LOCATION,
+            data={"organisation": organisation.name},
+        )
+        record(actor, Action.END_PARTICIPANT, placement.case, reason="host:cancelled")
 
 
 def propose_by_hand(

@@ -197,6 +197,7 @@ def conference_record(request, ref, pk):
         "consent": getattr(conference, "consent", None),
         "agenda": services.visible_agenda(conference, groups),
     }
+    _journal_view(actor, conference, groups)
     return render(request, "www/conferences/record.html", context)
 
 
@@ -215,6 +216,7 @@ def conference_cancel(request, ref, pk):
         return redirect("conference_detail", ref=conference.case.ref, pk=conference.pk)
     conference.refresh_from_db()
     context = _detail_context(actor, conference, cancel_form=form)
+    _journal_view(actor, conference, context["groups"])
     return render(request, "www/conferences/detail.html", context, status=400)
 
 

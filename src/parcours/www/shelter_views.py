@@ -221,7 +221,7 @@ def _render_request(
     actor = request.actor
     can_override = shelter_rules.can_override(actor, case)
     pairs, why = placements.ranked(actor, placement_request)
-    choices = [(str(f.pk), f.name) for f, _r in pairs]
+    choices = [(str(f.pk), str(f.pk)) for f, _r in pairs]
     context = {
         "case": case,
         "request_obj": placement_request,
@@ -242,7 +242,7 @@ def placement_propose(request, ref, pk):
     placement_request = _request_or_404(case, pk)
     pairs, _why = placements.ranked(request.actor, placement_request)
     can_override = shelter_rules.can_override(request.actor, case)
-    choices = [(str(f.pk), f.name) for f, _r in pairs]
+    choices = [(str(f.pk), str(f.pk)) for f, _r in pairs]
     form = ProposeForm(request.POST, choices=choices, can_override=can_override)
     ranked_facilities = {str(f.pk): f for f, _r in pairs}
 
@@ -339,9 +339,20 @@ def batch_allocation(request):
     if request.method == "POST":
         try:
             if request.POST.get("action") == "apply":
-                lines = batch.apply(actor, waiting)
-                applied = True
-                messages.success(request, _("Proposals sent to the facilities chosen."))
+                lines, applied = batch.apply(
+                    actor, waiting, shown_plan=request.POST.get("plan", "")
+                )
+                if applied:
+                    messages.success(request, _("Proposals sent to the facilities chosen."))
+                else:
+                    result = True  # show the new result, to be checked and proposed again
+                    messages.warning(
+                        request,
+                        _(
+                            "Availability or requests changed since you computed: nothing was "
+                            "proposed. Check this new allocation."
+                        ),
+                    )
             else:
                 lines, result = batch.compute(actor, waiting)
         except DomainError as error:
@@ -360,5 +371,6 @@ def batch_allocation(request):
         "applied": applied,
         "operation": operation,
         "placed": sum(1 for line in lines if line.facility is not None),
+        "plan": batch.plan_of(lines),
     }
     return render(request, "www/shelter/batch.html", context)
