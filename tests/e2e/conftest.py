@@ -69,6 +69,11 @@ class BrowserPage:
                 code_form.locator("button[type=submit]").first.click()
             assert "/compte/2fa/" not in self.page.url, f"second factor refused for {username}"
 
+    def submit(self, form) -> None:
+        """Submit ``form`` (a locator) with its first submit button and wait for the answer."""
+        with self.page.expect_navigation():
+            form.locator("button[type=submit]").first.click()
+
     def add_virtual_authenticator(self) -> None:
         """Chromium's virtual security key (DevTools protocol), present and verified."""
         cdp = self.page.context.new_cdp_session(self.page)
@@ -215,6 +220,18 @@ def e2e_pages(e2e_browser, live_server, transactional_db, journal_flushable):
     yield open_page
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def signed_in(e2e_pages, demo):
+    """Opens a browser page signed in as a demo account (password and authenticator code)."""
+
+    def sign_in(username: str) -> BrowserPage:
+        browser_page = e2e_pages()
+        browser_page.sign_in(username, demo.DEMO_PASSWORD, demo.DEMO_TOTP_SECRET)
+        return browser_page
+
+    return sign_in
 
 
 @pytest.fixture

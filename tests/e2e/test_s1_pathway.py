@@ -19,17 +19,6 @@ pytestmark = pytest.mark.e2e
 REFERENT = "camille.asso33"
 
 
-def _sign_in(e2e_pages, demo, username):
-    browser_page = e2e_pages()
-    browser_page.sign_in(username, demo.DEMO_PASSWORD, demo.DEMO_TOTP_SECRET)
-    return browser_page
-
-
-def _submit(page, form):
-    with page.expect_navigation():
-        form.locator("button[type=submit]").first.click()
-
-
 def open_case(association) -> str:
     page = association.page
     association.goto("/dossiers/nouveau/")
@@ -40,7 +29,7 @@ def open_case(association) -> str:
     form.locator("[name=nationalities]").fill("Pays imaginaire")
     form.locator("[name=first_contact]").fill("Venu à la permanence (scénario fictif S1).")
     form.locator("[name=safety_notes]").fill("Dort chez le chef du réseau : danger critique.")
-    _submit(page, form)
+    association.submit(form)
     return page.get_by_test_id("case-ref").inner_text().strip()
 
 
@@ -52,7 +41,7 @@ def record_consent(association, ref, organisation, purpose):
     form.locator("[name=purpose]").fill(purpose)
     form.locator("[name=how]").select_option(value="oral")
     form.locator("[name=language]").fill("bambara")
-    _submit(page, form)
+    association.submit(form)
     assert f"/dossiers/{ref}/" in page.url
 
 
@@ -63,7 +52,7 @@ def send_referral(association, ref, service, purpose, urgency="urgent"):
     form.locator(f"input[name=service][value='{service.pk}']").check(force=True)
     form.locator("[name=purpose]").fill(purpose)
     form.locator("[name=urgency]").select_option(value=urgency)
-    _submit(page, form)
+    association.submit(form)
     assert page.url.endswith(f"/dossiers/{ref}/"), page.url
 
 
@@ -76,7 +65,7 @@ def refuse_newest(recipient, code):
     form = page.locator("main form[action$='/reponse/']")
     form.locator("input[name=action][value=refuse]").check(force=True)
     form.locator("[name=refusal_code]").select_option(value=code)
-    _submit(page, form)
+    recipient.submit(form)
     assert page.get_by_test_id("referral-status").text_content().strip() == "Refusée"
 
 
@@ -86,7 +75,7 @@ def domain_text(association, ref, domain) -> str:
 
 
 @pytest.mark.e2e
-def test_s1_refused_everywhere_across_organisations(e2e_pages, demo):
+def test_s1_refused_everywhere_across_organisations(signed_in):
     def service(key_name, kind):
         return Service.objects.get(organisation__name=key_name, kind=kind)
 
@@ -95,14 +84,14 @@ def test_s1_refused_everywhere_across_organisations(e2e_pages, demo):
     cpam = service("CPAM de la Gironde (démo)", "health_insurance")
 
     # 1. The association opens the case and is its referent.
-    association = _sign_in(e2e_pages, demo, REFERENT)
+    association = signed_in(REFERENT)
     ref = open_case(association)
     assert "Association Horizon Solidarité" in association.page.locator("main").inner_text()
 
     # 2. Child welfare is asked, with the person's consent, and refuses with a coded reason.
     record_consent(association, ref, ase.organisation, "Contrat jeune majeur")
     send_referral(association, ref, ase, "Soutien jeune majeur : 18 ans, sans hébergement.")
-    child_welfare = _sign_in(e2e_pages, demo, "claire.ase33")
+    child_welfare = signed_in("claire.ase33")
     sent = Referral.objects.get(case__ref=ref, service=ase)
     child_welfare.goto("/notifications/")  # told, with the reference and nothing else
     assert sent.ref in child_welfare.page.get_by_test_id("notifications").text_content()
@@ -116,7 +105,7 @@ def test_s1_refused_everywhere_across_organisations(e2e_pages, demo):
 
     # 3. The 115, four times, four times without a place: one line of four attempts.
     record_consent(association, ref, call_115.organisation, "Mise à l'abri")
-    siao = _sign_in(e2e_pages, demo, "yanis.siao33")
+    siao = signed_in("yanis.siao33")
     for _attempt in range(4):
         send_referral(association, ref, call_115, "Mise à l'abri.", urgency="immediate")
         refuse_newest(siao, "no_place")
@@ -127,7 +116,7 @@ def test_s1_refused_everywhere_across_organisations(e2e_pages, demo):
     # 5. The health fund refuses urgent processing: criteria not met.
     record_consent(association, ref, cpam.organisation, "Ouverture de droits en urgence")
     send_referral(association, ref, cpam, "Traitement en urgence de l'ouverture des droits.")
-    health_fund = _sign_in(e2e_pages, demo, "paul.cpam33")
+    health_fund = signed_in("paul.cpam33")
     refuse_newest(health_fund, "criteria_not_met")
     assert "Refusée" in domain_text(association, ref, "health")
     assert Referral.objects.filter(case__ref=ref, status="refused").count() == 6

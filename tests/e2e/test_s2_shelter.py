@@ -17,19 +17,8 @@ pytestmark = pytest.mark.e2e
 GRASSE = (43.6589, 6.9237)
 
 
-def _sign_in(e2e_pages, demo, username):
-    browser_page = e2e_pages()
-    browser_page.sign_in(username, demo.DEMO_PASSWORD, demo.DEMO_TOTP_SECRET)
-    return browser_page
-
-
-def _submit(page, form):
-    with page.expect_navigation():
-        form.locator("button[type=submit]").first.click()
-
-
 @pytest.mark.e2e
-def test_s2_blocked_in_town_then_placed_far_away(e2e_pages, demo):
+def test_s2_blocked_in_town_then_placed_far_away(e2e_pages, signed_in, demo):
     case = Case.objects.get(intake_token=demo._token("S2"))
     request = case.placement_requests.get()
     rennes = Facility.objects.filter(departement="35").order_by("pk").first()
@@ -37,7 +26,7 @@ def test_s2_blocked_in_town_then_placed_far_away(e2e_pages, demo):
     rennes.save(update_fields=["free"])
 
     # 2. The SIAO's place in the same town is entered by hand: refused, with the reason.
-    association = _sign_in(e2e_pages, demo, "lea.asso06")
+    association = signed_in("lea.asso06")
     page = association.page
     association.goto(f"/dossiers/{case.ref}/mise-a-l-abri/{request.pk}/")
     page.locator("details summary").last.click()
@@ -45,7 +34,7 @@ def test_s2_blocked_in_town_then_placed_far_away(e2e_pages, demo):
     form.locator("[name=name]").fill("Place d'urgence proposée par le SIAO")
     form.locator("[name=departement]").select_option(value="06")
     form.locator("[name=town]").fill("Grasse")
-    _submit(page, form)
+    association.submit(form)
     refusal = page.get_by_test_id("by-hand-errors").text_content()
     assert "Alpes-Maritimes" in refusal and "coordinat" in refusal.lower()
     assert not Placement.objects.filter(case=case).exists()
@@ -65,7 +54,7 @@ def test_s2_blocked_in_town_then_placed_far_away(e2e_pages, demo):
     form.locator("[name=override_reason]").fill(
         "Un seul essai pour vérifier la dérogation (fictif)."
     )
-    _submit(coordinator.page, form)
+    coordinator.submit(form)
     overridden = Placement.objects.get(case=case)
     assert overridden.overridden_by.username == "marie.coord06"
     assert JournalEntry.objects.filter(action="safety.override").count() == 1
@@ -74,7 +63,7 @@ def test_s2_blocked_in_town_then_placed_far_away(e2e_pages, demo):
     # The association cancels that place: Salma must go far away.
     association.goto(f"/dossiers/{case.ref}/")
     cancel = page.locator(f"form[action$='/placements/{overridden.pk}/annulation/']")
-    _submit(page, cancel)
+    association.submit(cancel)
     request.refresh_from_db()
 
     # 3. The ranked list: only places outside every zone, 150 km or more from each.
@@ -88,23 +77,23 @@ def test_s2_blocked_in_town_then_placed_far_away(e2e_pages, demo):
         assert facility.accepts_women
     form = page.get_by_test_id("propose-form")
     form.locator(f"input[name=facilities][value='{rennes.pk}']").check()
-    _submit(page, form)
+    association.submit(form)
     assert page.url.endswith(f"/dossiers/{case.ref}/")
 
     # The partner facility, 900 km away, accepts at its own screen.
-    shelter = _sign_in(e2e_pages, demo, "jeanne.chrs35")
+    shelter = signed_in("jeanne.chrs35")
     shelter.goto("/hebergement/propositions/")
     proposal = Placement.objects.get(case=case, facility=rennes, status="proposed")
     card = shelter.page.get_by_test_id(f"proposal-{proposal.pk}")
     assert "Salma" not in card.text_content()  # not a participant yet: the need, not the name
     card.locator("input[name=decision][value=accept]").check(force=True)
-    _submit(shelter.page, card.locator("form"))
+    shelter.submit(card.locator("form"))
     proposal.refresh_from_db()
     assert proposal.status == "accepted"
     assert great_circle_km(*GRASSE, rennes.lat, rennes.lon) > 400
 
     # 4. The gendarmerie sees the justice information, not where she sleeps.
-    gendarmerie = _sign_in(e2e_pages, demo, "julien.gend06")
+    gendarmerie = signed_in("julien.gend06")
     gendarmerie.goto(f"/dossiers/{case.ref}/")
     text = gendarmerie.page.locator("main").text_content()
     assert "Salma" in text  # identity is shared with it

@@ -356,6 +356,8 @@ def answer(
 
 
 def _join_as_host(actor, placement: Placement) -> Participant:
+    """The facility's organisation takes part as the host (an existing participation is
+    widened); journaled and on the timeline either way."""
     case = placement.case
     organisation = placement.facility.organisation
     participation = case.participants.filter(organisation=organisation, active=True).first()
@@ -363,25 +365,17 @@ def _join_as_host(actor, placement: Placement) -> Participant:
         participation.role = ParticipantRole.SHELTER
         participation.groups = sorted({*participation.groups, *HOST_GROUPS})
         participation.save(update_fields=["role", "groups"])
-        add_event(
-            case,
-            actor,
-            EventKind.PARTICIPANT_ADDED,
-            group=FieldGroup.LOCATION,
-            data={"organisation": organisation.name},
+    else:
+        participation = Participant.objects.create(
+            case=case,
+            organisation=organisation,
+            role=ParticipantRole.SHELTER,
+            groups=HOST_GROUPS,
+            basis=SharingBasis.CONSENT,
+            consent_date=placement.request.consent_date,
+            added_at=timezone.now(),
+            added_by=actor.user,
         )
-        record(actor, Action.ADD_PARTICIPANT, case, groups=HOST_GROUPS, reason="consent:host")
-        return participation
-    participation = Participant.objects.create(
-        case=case,
-        organisation=organisation,
-        role=ParticipantRole.SHELTER,
-        groups=HOST_GROUPS,
-        basis=SharingBasis.CONSENT,
-        consent_date=placement.request.consent_date,
-        added_at=timezone.now(),
-        added_by=actor.user,
-    )
     add_event(
         case,
         actor,
