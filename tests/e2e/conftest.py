@@ -30,7 +30,7 @@ NO_CHROMIUM = "Chromium is not installed: apt-get install chromium to run the br
 
 
 def chromium_path() -> str | None:
-    if Path("/usr/bin/chromium").is_file():
+    if Path("/usr/bin/chromium").is_file() and os.access("/usr/bin/chromium", os.X_OK):
         return "/usr/bin/chromium"
     return shutil.which("chromium")
 
