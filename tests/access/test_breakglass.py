@@ -78,7 +78,9 @@ def test_break_glass_page(client, coordinator, case):
     assert client.get(reverse("case_detail", kwargs={"ref": case.ref})).status_code == 404
     short = client.post(reverse("break_glass"), {"ref": case.ref, "reason": "vite"})
     assert short.status_code == 200 and "au moins 30 caractères" in short.content.decode()
-    response = client.post(reverse("break_glass"), {"ref": case.ref, "reason": REASON})
+    response = client.post(
+        reverse("break_glass"), {"ref": case.ref, "reason": REASON, "step": "confirm"}
+    )
     assert response["Location"] == reverse("case_detail", kwargs={"ref": case.ref})
     assert client.get(response["Location"]).status_code == 200
 

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from parcours.access.redaction import CaseView
 from parcours.cases import appointments
 from parcours.core.errors import DomainError, NotAllowed
 from tests.conftest import join_case, make_persona, sign_in
@@ -26,8 +27,8 @@ def _hearing(case, referent, participant, place="Commissariat central, bureau 12
 
 def test_the_attending_police_sees_the_hearing_and_its_place(case, referent, participant):
     _hearing(case, referent, participant)
-    [(appointment, show_place)] = appointments.visible_appointments(participant.actor, case)
-    assert appointment.purpose == "Audition" and show_place
+    [appointment] = CaseView(participant.actor, case).appointments()
+    assert appointment.purpose == "Audition" and appointment.place
 
 
 def test_a_colleague_without_the_location_sees_the_appointment_not_its_place(
@@ -40,15 +41,15 @@ def test_a_colleague_without_the_location_sees_the_appointment_not_its_place(
     join_case(referent, case, other, groups=["identity", "social"], role="support")
     from parcours.access.actor import actor_for
 
-    [(_, show_place)] = appointments.visible_appointments(actor_for(other.user), case)
-    assert not show_place
-    [(_, show_place)] = appointments.visible_appointments(colleague.actor, case)
-    assert show_place  # the referent organisation attends
+    [seen] = CaseView(actor_for(other.user), case).appointments()
+    assert not seen.place and seen.place_hidden
+    [seen] = CaseView(colleague.actor, case).appointments()
+    assert seen.place  # the referent organisation attends
 
 
 def test_outsiders_see_nothing_and_cannot_plan(case, referent, participant, outsider):
     _hearing(case, referent, participant)
-    assert appointments.visible_appointments(outsider.actor, case) == []
+    assert CaseView(outsider.actor, case).appointments() == []
     with pytest.raises(NotAllowed):
         appointments.plan(outsider.actor, case, at=timezone.now() + SOON, purpose="x")
 

@@ -10,6 +10,8 @@ The association's caseworker and the caseworkers of child welfare, the SIAO and 
 sign in with their own accounts (password and authenticator code) in separate browsers.
 """
 
+import datetime
+
 import pytest
 
 from parcours.referrals.models import Referral, Service
@@ -25,7 +27,12 @@ def open_case(association) -> str:
     form = page.locator("main form")
     form.locator("[name=family_name]").fill("Fictif")
     form.locator("[name=given_names]").fill("Jeune")
-    form.locator("[name=birth_year]").fill("2008")
+    # 18 years and 2 months today (S1): a whole date, since a year alone leaves him possibly a
+    # minor, whose information is shared under child-protection law, not on his consent.
+    born = datetime.date.today() - datetime.timedelta(days=18 * 365 + 4 + 61)
+    form.locator("[name=birth_year]").fill(str(born.year))
+    form.locator("[name=birth_month]").fill(str(born.month))
+    form.locator("[name=birth_day]").fill(str(born.day))
     form.locator("[name=nationalities]").fill("Pays imaginaire")
     form.locator("[name=first_contact]").fill("Venu à la permanence (scénario fictif S1).")
     form.locator("[name=safety_notes]").fill("Dort chez le chef du réseau : danger critique.")

@@ -29,6 +29,9 @@ def test_the_last_place_goes_to_one_the_other_is_told(journal_flushable, referen
     facility = build_facility(host.actor.organisation, "Dernière place", "29", free=1)
 
     def ask(persona, for_case):
+        from parcours.shelter import zones
+
+        zones.assess(persona.actor, for_case, dangers=[], level="medium")  # no place before it
         return persona, placement.create_request(
             persona.actor, for_case, sex="F", consent_date=yesterday()
         )

@@ -9,7 +9,7 @@ from django.utils import timezone
 from parcours.access import rules
 from parcours.alerts import inbox
 from parcours.core.errors import DomainError, NotAllowed, StaleVersion
-from parcours.shelter import placement
+from parcours.shelter import placement, zones
 from parcours.shelter.models import Placement
 from tests.conftest import make_persona
 from tests.shelter.conftest import build_facility, yesterday
@@ -17,6 +17,7 @@ from tests.shelter.conftest import build_facility, yesterday
 
 @pytest.fixture
 def request_(referent, case):
+    zones.assess(referent.actor, case, dangers=[], level="medium")  # no place before it
     return placement.create_request(
         referent.actor, case, sex="F", consent_date=yesterday(), languages=["Arabe"]
     )
@@ -134,6 +135,7 @@ def test_only_the_facility_asked_answers(referent, request_, host, db):
 
 def test_the_last_place_goes_to_one_proposal_the_other_is_told(referent, host, case, db):
     facility = build_facility(host.actor.organisation, "Dernière place", "35", free=1)
+    zones.assess(referent.actor, case, dangers=[], level="medium")
     first = placement.create_request(referent.actor, case, sex="F", consent_date=yesterday())
     placement.propose(referent.actor, first, [facility])
     second = placement.create_request(referent.actor, case, sex="F", consent_date=yesterday())

@@ -57,9 +57,11 @@ def make_facility(*, dep="13", capacity=10, free=3, organisation=None, **fields)
 def propose_to(case, facility):
     """The case's referent asks a safe place of ``facility`` (the request, then the proposal)."""
     from parcours.access.actor import actor_for
-    from parcours.shelter import placement
+    from parcours.shelter import placement, zones
 
     actor = actor_for(case.referent_user)
+    if zones.needs_assessment(case):  # no place before the safety assessment
+        zones.assess(actor, case, dangers=[], level="medium")
     request = placement.create_request(
         actor, case, sex="F", consent_date=timezone.localdate(), languages=["soussou"]
     )

@@ -206,6 +206,7 @@ def _shelter_url(name, kind, case):
     request = placement.create_request(actor, case, sex="F", consent_date=datetime.date.today())
     if kind == "placement_request":
         return reverse(name, kwargs={"ref": case.ref, "pk": request.pk})
+    zones.assess(actor, case, dangers=[], level="medium")  # no place before the assessment
     proposed = placement.propose_by_hand(actor, request, name="Hôtel (115)", departement="35")
     return reverse(name, kwargs={"ref": case.ref, "pk": proposed.pk})
 

@@ -25,6 +25,12 @@ class Actor:
     def user_id(self):
         return self.user.pk
 
+    @property
+    def is_coordinator(self) -> bool:
+        from parcours.access.rules import is_coordinator
+
+        return is_coordinator(self)
+
 
 def actor_for(user, organisation=None) -> Actor:
     """The actor for ``user`` acting for ``organisation`` (default: their first membership).

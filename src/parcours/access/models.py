@@ -36,6 +36,10 @@ class BreakGlassGrant(models.Model):
                 name="break_glass_expires_after_grant",
             )
         ]
+        indexes = [
+            # The scope's "cases I opened by break-glass" (parcours.access.scopes).
+            models.Index(fields=["user", "organisation", "expires_at"], name="break_glass_holder")
+        ]
 
     def __str__(self):
         return f"break-glass {self.case_id} until {self.expires_at:%Y-%m-%d %H:%M}"

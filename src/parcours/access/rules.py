@@ -5,7 +5,7 @@ when a clause below grants it. Views call them after fetching through ``access.s
 """
 
 from parcours.access.groups import ALL_GROUPS, COORDINATION_GROUPS, ROLE_GROUP_CAP, FieldGroup
-from parcours.accounts.enums import OrganisationKind, Role
+from parcours.accounts.enums import COORDINATOR_KINDS, OrganisationKind, Role
 
 CASE_EDITOR_ROLES = {Role.CASEWORKER, Role.MANAGER}
 CASE_OPENER_ROLES = {Role.CASEWORKER, Role.MANAGER}
@@ -15,24 +15,71 @@ def _is_member(actor) -> bool:
     return actor is not None and actor.membership is not None
 
 
+def is_coordinator(actor) -> bool:
+    """The one definition of a coordinator: the coordinator role, held in a coordination
+    organisation (national or territorial). A coordinator role in any other organisation grants
+    nothing (``Membership.clean`` refuses it; this rule ignores one written around it)."""
+    return (
+        _is_member(actor)
+        and actor.role == Role.COORDINATOR
+        and actor.organisation.kind in COORDINATOR_KINDS
+    )
+
+
 def is_referent(actor, case) -> bool:
     """The actor's organisation holds the case."""
     return _is_member(actor) and case.referent_org_id == actor.organisation_id
 
 
+# What was decided for (actor, case) is kept on the case instance, which lives for one request:
+# the participation is looked up once, not once per rule. Any change of access in this process
+# (``parcours.cases.participants``, break-glass, a hand-over) calls ``forget()``, which makes
+# every kept decision stale, whichever instance of the case it was kept on.
+_CACHE = "_access_decisions"
+_NONE = object()
+_generation = [0]
+
+
+def _cached(case, actor, key, compute):
+    store = case.__dict__.setdefault(_CACHE, {})
+    slot = (actor.user_id, actor.organisation_id, key)
+    generation, value = store.get(slot, (None, _NONE))
+    if value is _NONE or generation != _generation[0]:
+        value = compute()
+        store[slot] = (_generation[0], value)
+    return value
+
+
+def forget() -> None:
+    """Access changed: decisions kept on case instances are recomputed on their next use."""
+    _generation[0] += 1
+
+
 def active_participation(actor, case):
     if not _is_member(actor):
         return None
-    return case.participants.filter(organisation_id=actor.organisation_id, active=True).first()
+    return _cached(
+        case,
+        actor,
+        "participation",
+        lambda: case.participants.filter(
+            organisation_id=actor.organisation_id, active=True
+        ).first(),
+    )
 
 
 def coordinates(actor, case) -> bool:
     """A coordinator of the case's territory, or one holding an unexpired break-glass grant."""
-    if not _is_member(actor) or actor.role != Role.COORDINATOR:
+    if not is_coordinator(actor):
         return False
+    return _cached(case, actor, "coordinates", lambda: _coordinates(actor, case))
+
+
+def _coordinates(actor, case) -> bool:
     org = actor.organisation
     if (
         org.kind == OrganisationKind.TERRITORIAL_COORDINATOR
+        and case.sharing_refused_at is None  # refuses all sharing: break-glass only
         and case.referent_org.departement == org.departement
     ):
         return True
@@ -62,6 +109,10 @@ def groups_for(actor, case) -> frozenset[str]:
     """
     if not can_view_case(actor, case):
         return frozenset()
+    return _cached(case, actor, "groups", lambda: _groups(actor, case))
+
+
+def _groups(actor, case) -> frozenset[str]:
     granted: set[str] = set()
     if is_referent(actor, case):
         granted |= ALL_GROUPS
@@ -79,9 +130,7 @@ def may_reveal_location(actor) -> bool:
     """Where a person sleeps is shown only to members designated for it in their organisation
     (``Membership.may_reveal_location``) and to coordinators; both must sign in with a security
     key or passkey (``parcours.accounts.mfa``)."""
-    return _is_member(actor) and (
-        actor.membership.may_reveal_location or actor.role == Role.COORDINATOR
-    )
+    return _is_member(actor) and (actor.membership.may_reveal_location or is_coordinator(actor))
 
 
 def groups_for_person(actor, person) -> frozenset[str]:

@@ -4,48 +4,80 @@ Deny by default. An actor sees a case when their organisation:
 - is its referent organisation, or
 - takes part in it (an active participation), or
 - coordinates its territory: a territorial coordinator sees the cases whose referent
-  organisation is in its département (coordinator role only); or
+  organisation is in its département (coordinator role only), except those of a person who
+  refuses all sharing (``Case.sharing_refused_at``, ``parcours.cases.sharing_refusal``); or
 - holds an unexpired break-glass grant for it (coordinators only, ``access.breakglass``).
 A national coordination has no territory: outside the cases it takes part in, it opens a case
 only by break-glass, with a written reason.
 Statisticians see no case: they work on aggregates (issue: statistics).
+
+Each clause is one indexed lookup that returns a case id (``cases_case.referent_org_id``,
+``participant_org_active``, ``organisation_departement`` then ``referent_org_id``,
+``break_glass_holder``), and the clauses are put together as ``id IN (a UNION ALL b ...)``:
+PostgreSQL reads each through its index, and checks one case (the case page) by probing each
+clause with its id. Nothing reads every case or participant of the country.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from parcours.access.rules import is_coordinator
 from parcours.accounts.enums import OrganisationKind, Role
 
 
-def _case_filter(actor) -> Q | None:
+def visible_case_ids(actor) -> QuerySet | None:
+    """A subquery of the ids of the cases ``actor`` sees (may repeat an id); None for none."""
+    from parcours.access.models import BreakGlassGrant
+    from parcours.accounts.models import Organisation
+    from parcours.cases.models import Case, Participant
+
     if actor is None or actor.membership is None or actor.role == Role.STATISTICIAN:
         return None
     org = actor.organisation
-    condition = Q(referent_org=org) | Q(participants__organisation=org, participants__active=True)
-    if actor.role == Role.COORDINATOR:
+    clauses = [
+        Case.objects.filter(referent_org=org).values("pk"),
+        Participant.objects.filter(organisation=org, active=True).values("case_id"),
+    ]
+    if is_coordinator(actor):
         if org.kind == OrganisationKind.TERRITORIAL_COORDINATOR:
-            condition |= Q(referent_org__departement=org.departement)
-        condition |= Q(
-            break_glass__user=actor.user,
-            break_glass__organisation=org,
-            break_glass__expires_at__gt=timezone.now(),
+            # A few dozen organisations: read first, so that the cases are read through their
+            # referent index (a subquery here becomes a join the planner may scan).
+            territory = list(
+                Organisation.objects.filter(departement=org.departement).values_list(
+                    "pk", flat=True
+                )
+            )
+            clauses.append(
+                Case.objects.filter(
+                    referent_org__in=territory, sharing_refused_at__isnull=True
+                ).values("pk")
+            )
+        clauses.append(
+            BreakGlassGrant.objects.filter(
+                user=actor.user, organisation=org, expires_at__gt=timezone.now()
+            ).values("case_id")
         )
-    return condition
+    first, *others = (clause.order_by() for clause in clauses)
+    return first.union(*others, all=True)
 
 
 def visible_cases(actor, queryset: QuerySet | None = None) -> QuerySet:
     from parcours.cases.models import Case
 
     queryset = Case.objects.all() if queryset is None else queryset
-    condition = _case_filter(actor)
-    if condition is None:
+    ids = visible_case_ids(actor)
+    if ids is None:
         return queryset.none()
-    ids = Case.objects.filter(condition).values("pk")
     return queryset.filter(pk__in=ids)
 
 
 def visible_people(actor, queryset: QuerySet | None = None) -> QuerySet:
+    """The people one of whose cases ``actor`` sees (``pk IN``, no join: no duplicates)."""
+    from parcours.cases.models import Case
     from parcours.people.models import Person
 
     queryset = Person.objects.all() if queryset is None else queryset
-    return queryset.filter(cases__in=visible_cases(actor).values("pk")).distinct()
+    ids = visible_case_ids(actor)
+    if ids is None:
+        return queryset.none()
+    return queryset.filter(pk__in=Case.objects.filter(pk__in=ids).order_by().values("person_id"))

@@ -33,6 +33,8 @@ class Organisation(models.Model):
                 name="organisation_departement_required",
             ),
         ]
+        # The territorial coordinator's scope: the organisations of a département.
+        indexes = [models.Index(fields=["departement"], name="organisation_departement")]
 
     def __str__(self):
         return self.name
@@ -114,3 +116,18 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.organisation} ({self.get_role_display()})"
+
+    def clean(self):
+        """The coordinator role exists only in a coordination (national or territorial): given
+        in an association it would open locations and batch allocation to it."""
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        if (
+            self.role == Role.COORDINATOR
+            and self.organisation_id is not None
+            and self.organisation.kind not in COORDINATOR_KINDS
+        ):
+            raise ValidationError(
+                {"role": _("The coordinator role exists only in a coordination organisation.")}
+            )

@@ -19,6 +19,9 @@ class Action(models.TextChoices):
     PLAN_APPOINTMENT = "case.appointment", _("planned an appointment")
     UPDATE_PERSON = "person.update", _("updated the person")
     BREAK_GLASS = "case.break_glass", _("opened the case outside their scope")
+    REFERRAL_VIEW = "referral.view", _("viewed a referral")
+    HANDOVER_VIEW = "case.handover_view", _("viewed a hand-over of the case")
+    FACILITY_INBOX = "facility.inbox", _("viewed the proposals and arrivals of a facility")
     REFERRAL_CREATE = "referral.create", _("created a referral")
     REFERRAL_STATUS = "referral.status", _("changed the status of a referral")
     REFERRAL_LEGAL_BASIS = (

@@ -120,10 +120,11 @@ def verify() -> VerifyResult:
     return VerifyResult(True, checked)
 
 
-def history_for(person) -> "list[JournalEntry]":
-    """Every journal entry about a person or one of their cases, newest first."""
+def history_for(person):
+    """The journal entries about a person or one of their cases, newest first (a queryset:
+    slice it, so that only the rows shown are read and decrypted)."""
     refs = [person.ref, *person.cases.values_list("ref", flat=True)]
-    return list(
+    return (
         JournalEntry.objects.filter(object_ref__in=refs)
         .select_related("user", "organisation")
         .order_by("-seq")

@@ -10,6 +10,7 @@ from parcours.access.groups import FieldGroup
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
 from parcours.cases.models import Appointment, Case
+from parcours.core import dates
 from parcours.core.errors import DomainError, NotAllowed
 
 
@@ -20,21 +21,6 @@ def can_plan(actor, case) -> bool:
     from parcours.shelter.rules import is_case_coordinator
 
     return rules.can_edit_case(actor, case) or is_case_coordinator(actor, case)
-
-
-def visible_appointments(actor, case):
-    """With the social group, every appointment; otherwise those the actor's organisation
-    attends. Each comes with whether its place may be shown to the actor."""
-    groups = rules.groups_for(actor, case)
-    if not groups or actor.membership is None:
-        return []
-    appointments = case.appointments.filter(cancelled_at__isnull=True).prefetch_related("attendees")
-    if FieldGroup.SOCIAL not in groups:
-        appointments = appointments.filter(attendees=actor.organisation).distinct()
-    return [
-        (a, FieldGroup.LOCATION in groups or actor.organisation in a.attendees.all())
-        for a in appointments
-    ]
 
 
 def plan(
@@ -50,15 +36,17 @@ def plan(
     lon=None,
     override_reason: str = "",
 ) -> Appointment:
-    """Plan an appointment; attendees must take part in the pathway. When its département (and
-    point) is given, the place must be outside every danger zone (``shelter.safety``): a place
-    inside one is refused unless a coordinator of the case overrides with a written reason."""
+    """Plan an appointment; attendees must take part in the pathway. When its département or its
+    point is given, the place must be outside every danger zone (``shelter.safety``): a place
+    inside one is refused unless a coordinator of the case overrides with a written reason. The
+    point, when given, decides the département (one typed that disagrees is refused)."""
     if not can_plan(actor, case):
         raise NotAllowed(_("Only the referent organisation plans appointments."))
     if not (purpose or "").strip():
         raise DomainError(_("Say what the appointment is for."))
     if at < timezone.now():
         raise DomainError(_("An appointment is planned in the future."))
+    dates.ensure(at, dates.PLANNED)
     allowed = Q(pk=case.referent_org_id) | Q(participations__case=case, participations__active=True)
     from parcours.accounts.models import Organisation
 
@@ -67,23 +55,24 @@ def plan(
         Organisation.objects.filter(allowed, pk__in=[o.pk for o in attendees]).distinct()
     ) != len(attendees):
         raise DomainError(_("Only organisations taking part in the pathway can attend."))
-    with transaction.atomic():
-        if departement:
-            from parcours.shelter import safety
+    where = None
+    if departement or lat is not None or lon is not None:
+        from parcours.shelter import safety
 
-            safety.enforce(
-                actor,
-                case,
-                safety.Place(departement=departement, lat=lat, lon=lon, label=place),
-                what="appointment",
-                override_reason=override_reason,
-            )
+        where = safety.checked_place(departement, lat, lon, label=place)
+    with transaction.atomic():
+        if where is not None:
+            safety.enforce(actor, case, where, what="appointment", override_reason=override_reason)
         appointment = Appointment.objects.create(
             case=case,
             at=at,
             purpose=purpose.strip(),
             place=place.strip(),
-            where={"departement": departement, "lat": lat, "lon": lon} if departement else None,
+            where=(
+                {"departement": where.departement, "lat": where.lat, "lon": where.lon}
+                if where is not None
+                else None
+            ),
             created_at=timezone.now(),
             created_by=actor.user,
         )

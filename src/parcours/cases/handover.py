@@ -21,8 +21,9 @@ from parcours.access import rules
 from parcours.alerts.notify import notify
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
+from parcours.cases import participants
 from parcours.cases.enums import EventKind, ParticipantRole, SharingBasis
-from parcours.cases.models import Case, Handover, Participant
+from parcours.cases.models import Case, Handover
 from parcours.cases.timeline import add_event
 from parcours.core.errors import DomainError, NotAllowed, StaleVersion
 
@@ -119,7 +120,7 @@ def propose(
         case,
         actor,
         EventKind.HANDOVER,
-        data={"organisation": to_org.name, "step": "proposed"},
+        data={"organisation_id": to_org.pk, "step": "proposed"},
     )
     record(
         actor,
@@ -157,21 +158,23 @@ def accept(actor, handover: Handover, expected_version: int) -> Handover:
         case.referent_user = actor.user
         case.version += 1
         case.save(update_fields=["referent_org", "referent_user", "version"])
-        case.participants.filter(organisation=handover.to_org, active=True).update(
-            active=False, ended_at=now
-        )
+        # The new referent sees everything as referent: its participation, if any, ends.
+        for participation in case.participants.filter(organisation=handover.to_org, active=True):
+            participants.end(actor, participation, reason="handover:referent", restore=False)
         if handover.former_stays:
-            Participant.objects.create(
-                case=case,
-                organisation=former,
+            participants.grant(
+                actor,
+                case,
+                former,
                 role=ParticipantRole.SUPPORT,
                 groups=FORMER_REFERENT_GROUPS,
-                basis=handover.basis,
-                consent_date=handover.consent_date,
-                legal_basis=handover.legal_basis,
-                added_at=now,
-                added_by=actor.user,
+                basis=participants.Basis.of(
+                    handover.basis, handover.consent_date, handover.legal_basis
+                ),
+                at=now,
+                journal_reason="handover:former",
             )
+        rules.forget()
         handover.status = Handover.Status.ACCEPTED
         handover.answered_at = now
         handover.answered_by = actor.user
@@ -181,7 +184,7 @@ def accept(actor, handover: Handover, expected_version: int) -> Handover:
             actor,
             EventKind.HANDOVER,
             at=now,
-            data={"organisation": handover.to_org.name, "step": "accepted"},
+            data={"organisation_id": handover.to_org_id, "step": "accepted"},
         )
         record(actor, Action.HANDOVER_ANSWER, case, reason=f"accepted:{former.pk}")
         notify(
@@ -223,7 +226,7 @@ def _close(actor, handover, status, note, kind) -> Handover:
             actor,
             EventKind.HANDOVER,
             summary=note,
-            data={"organisation": handover.to_org.name, "step": status},
+            data={"organisation_id": handover.to_org_id, "step": status},
         )
         record(actor, Action.HANDOVER_ANSWER, case, reason=status)
         if kind:

@@ -59,6 +59,9 @@ class Case(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     # Set by the retention policy (parcours.cases.retention) once the case is archived.
     archived_at = models.DateTimeField(_("archived on"), null=True, blank=True, editable=False)
+    # Set once by parcours.cases.sharing_refusal: the person refuses all sharing, so the
+    # territorial coordination no longer sees the case (parcours.access.scopes).
+    sharing_refused_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_contact_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     intake_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
@@ -133,6 +136,14 @@ class Participant(models.Model):
                 name="participant_basis_complete",
             ),
         ]
+        indexes = [
+            # The scope's "cases my organisation takes part in" (parcours.access.scopes).
+            models.Index(
+                fields=["organisation", "case"],
+                condition=Q(active=True),
+                name="participant_org_active",
+            )
+        ]
 
     def __str__(self):
         return f"{self.organisation} in {self.case}"
@@ -186,8 +197,13 @@ class Event(models.Model):
     def __str__(self):
         return f"{self.kind} {self.at:%Y-%m-%d}"
 
-    def describe(self) -> str:
-        """The event in the reader's language (built from codes, not stored text)."""
+    def describe(self, org_label=None) -> str:
+        """The event in the reader's language, built from codes and ids (never stored text).
+
+        ``org_label(organisation_id)`` names an organisation for this reader (the redaction
+        object's ``org_label``): a host facility is "a facility of the network" to readers who
+        may not know where the person sleeps. Without it, no organisation is named."""
+        org_label = org_label or (lambda _pk: "")
         if self.kind == EventKind.STATUS and self.data:
             labels = dict(CaseStatus.choices)
             return (
@@ -196,12 +212,12 @@ class Event(models.Model):
         if self.kind == EventKind.CONTACT and self.data:
             return str(dict(ContactChannel.choices).get(self.data.get("channel"), ""))
         if self.kind in (EventKind.PARTICIPANT_ADDED, EventKind.PARTICIPANT_ENDED) and self.data:
-            return self.data.get("organisation", "")
+            return org_label(self.data.get("organisation_id"))
         if self.kind == EventKind.CONFERENCE and self.data:
             return _describe_conference(self.data)
         if self.kind == EventKind.HANDOVER and self.data:
             step = dict(Handover.Status.choices).get(self.data.get("step"), "")
-            return f"{self.data.get('organisation', '')} — {step}"
+            return f"{org_label(self.data.get('organisation_id'))} — {step}"
         return ""
 
 

@@ -11,19 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.access import rules
-from parcours.access.groups import ALL_GROUPS, FieldGroup, sorted_groups
+from parcours.access.groups import ALL_GROUPS, FieldGroup
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
-from parcours.cases import lifecycle
-from parcours.cases.enums import (
-    CaseStatus,
-    ContactChannel,
-    EventKind,
-    ParticipantRole,
-    SharingBasis,
-)
+from parcours.cases import lifecycle, participants
+from parcours.cases.enums import CaseStatus, ContactChannel, EventKind
 from parcours.cases.models import Case, Contact, Event, Participant, Transition
 from parcours.cases.timeline import add_event
+from parcours.core import dates
 from parcours.core.errors import DomainError, NotAllowed
 from parcours.people.models import FIELD_GROUPS, Person
 from parcours.people.search import reindex
@@ -125,6 +120,7 @@ def log_contact(
     at = at or timezone.now()
     if at > timezone.now() + datetime.timedelta(minutes=5):
         raise DomainError(_("A contact cannot be in the future."))
+    dates.ensure(at, dates.PAST_EVENT)
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if request_token is not None:
@@ -166,78 +162,30 @@ def add_participant(
     legal_basis: str = "",
     at=None,
 ) -> Participant:
-    """Let another organisation take part, seeing exactly ``groups``, on consent or legal basis."""
+    """The referent lets another organisation take part, seeing exactly ``groups`` (never more
+    than the member adding it sees), on the person's consent or a legal basis
+    (``parcours.cases.participants``, the one writer of access)."""
     if not rules.can_edit_case(actor, case):
         raise NotAllowed(_("Only the referent organisation can add participants."))
-    groups = sorted_groups(g for g in groups if g in ALL_GROUPS)
-    if organisation.pk == case.referent_org_id:
-        raise DomainError(_("The referent organisation already sees the whole case."))
-    if basis == SharingBasis.CONSENT and consent_date is None:
-        raise DomainError(_("Give the date on which the person consented."))
-    if basis == SharingBasis.CONSENT and consent_date > timezone.localdate():
-        raise DomainError(_("The consent date cannot be in the future."))
-    if basis == SharingBasis.LEGAL and not legal_basis:
-        raise DomainError(_("Name the legal basis for sharing without consent."))
-    with transaction.atomic():
-        if case.participants.filter(organisation=organisation, active=True).exists():
-            raise DomainError(_("This organisation already takes part in the case."))
-        now = at or timezone.now()
-        participant = Participant.objects.create(
-            case=case,
-            organisation=organisation,
-            role=role,
-            groups=groups,
-            basis=basis,
-            consent_date=consent_date if basis == SharingBasis.CONSENT else None,
-            legal_basis=legal_basis if basis == SharingBasis.LEGAL else "",
-            added_at=now,
-            added_by=actor.user,
-        )
-        add_event(
-            case,
-            actor,
-            EventKind.PARTICIPANT_ADDED,
-            at=now,
-            group=_participation_group(role),
-            data={"organisation": organisation.name},
-        )
-        record(
-            actor,
-            Action.ADD_PARTICIPANT,
-            case,
-            groups=groups,
-            reason=f"{basis}:{legal_basis}" if legal_basis else basis,
-        )
-    return participant
-
-
-def _participation_group(role: str) -> str:
-    """A host shelter's name says where the person is: its events belong to the location group."""
-    return FieldGroup.LOCATION if role == ParticipantRole.SHELTER else FieldGroup.SOCIAL
+    if case.participants.filter(organisation=organisation, active=True).exists():
+        raise DomainError(_("This organisation already takes part in the case."))
+    return participants.grant(
+        actor,
+        case,
+        organisation,
+        role=role,
+        groups=groups,
+        basis=participants.Basis.of(basis, consent_date, legal_basis),
+        granter_groups=rules.groups_for(actor, case),
+        at=at,
+    )
 
 
 def end_participant(actor, participant: Participant, *, reason: str = "") -> Participant:
     """Stop an organisation's participation: it loses access from its next request."""
-    case = participant.case
-    if not rules.can_edit_case(actor, case):
+    if not rules.can_edit_case(actor, participant.case):
         raise NotAllowed(_("Only the referent organisation can remove participants."))
-    if not participant.active:
-        return participant
-    with transaction.atomic():
-        now = timezone.now()
-        participant.active = False
-        participant.ended_at = now
-        participant.save(update_fields=["active", "ended_at"])
-        add_event(
-            case,
-            actor,
-            EventKind.PARTICIPANT_ENDED,
-            at=now,
-            group=_participation_group(participant.role),
-            data={"organisation": participant.organisation.name},
-        )
-        record(actor, Action.END_PARTICIPANT, case, reason=reason)
-    return participant
+    return participants.end(actor, participant, reason=reason)
 
 
 def add_note(actor, case: Case, *, text: str, group: str = FieldGroup.SOCIAL) -> Event:

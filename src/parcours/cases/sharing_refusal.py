@@ -6,9 +6,14 @@ national coordination — receive a notification that carries the département a
 no reference, no link, nothing that leads back to the person. Recording it twice for the same
 case tells nobody twice: the notification's de-duplication key is a keyed hash of the case (the
 blind-index key), which identifies nothing without the key.
+
+From then on the case leaves the territorial coordination's scope (``Case.sharing_refused_at``,
+``parcours.access.scopes``): it no longer lists, opens or finds the case by name; only
+break-glass, with a written reason, opens it. The referent organisation keeps it.
 """
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.access import rules
@@ -47,8 +52,15 @@ def record_refusal(actor, case: Case) -> int:
     told = 0
     with transaction.atomic():
         if not already_recorded(case):
-            add_event(case, actor, EventKind.SHARING_REFUSED)
+            event = add_event(case, actor, EventKind.SHARING_REFUSED)
             record(actor, Action.SHARING_REFUSED, case)
+            _mark_refused(case, event.at)
+            # What rested on the person's consent ends now (a legal basis stays).
+            from parcours.cases.participants import end_all_on_consent
+
+            end_all_on_consent(actor, case, reason="sharing_refused")
+        elif case.sharing_refused_at is None:
+            _mark_refused(case, timezone.now())
         for organisation in coordinations_for(case):
             notification = notify(
                 "sharing_refused",
@@ -58,3 +70,10 @@ def record_refusal(actor, case: Case) -> int:
             )
             told += notification is not None
     return told
+
+
+def _mark_refused(case: Case, at) -> None:
+    """The first refusal only; access changes at once, in this process too."""
+    Case.objects.filter(pk=case.pk, sharing_refused_at__isnull=True).update(sharing_refused_at=at)
+    case.refresh_from_db(fields=["sharing_refused_at"])
+    rules.forget()

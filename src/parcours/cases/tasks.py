@@ -11,6 +11,7 @@ from parcours.access.groups import FieldGroup
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
 from parcours.cases.models import Case, Task
+from parcours.core import dates
 from parcours.core.errors import DomainError, NotAllowed
 
 
@@ -56,6 +57,8 @@ def add_task(actor, case: Case, *, title: str, owner_org, due_on=None) -> Task:
 def check_due_on(due_on) -> None:
     if due_on is not None and due_on < timezone.localdate() - datetime.timedelta(days=1):
         raise DomainError(_("The due date is already past."))
+    if due_on is not None:
+        dates.ensure(due_on, dates.PLANNED)
 
 
 def create_task(actor, case: Case, *, title: str, owner_org, due_on=None, at=None) -> Task:

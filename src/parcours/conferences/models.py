@@ -2,8 +2,8 @@
 
 Everything written about the person (agenda, decisions, cancellation reason) is encrypted and
 belongs to one field group: a reader sees an item only if it sees that group on the case
-(``parcours.access.rules.groups_for``). Invitations, attendance and the person's consent to the
-discussion are codes and dates only.
+(``parcours.access.rules.groups_for``). Every other free text (the place, the consent's language
+and interpreter) is encrypted too; invitations and attendance are codes and dates only.
 """
 
 from django.conf import settings
@@ -23,12 +23,13 @@ class Conference(models.Model):
     Planned, then held (attendance and decisions recorded, once, after the person consented to
     the discussion) or cancelled; the status moves only through ``parcours.conferences.services``.
     ``version`` makes a change from a stale page fail. ``place`` is where the organisations
-    meet, never where the person lives.
+    meet, never where the person lives; it is encrypted all the same (a meeting place can
+    locate the person on the day). Its length limit (200) is the form's.
     """
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="conferences")
     at = models.DateTimeField(_("when"))
-    place = models.CharField(_("where"), max_length=200, blank=True)
+    place = EncryptedTextField(_("where"), blank=True, default="")
     person_invited = models.BooleanField(_("the person is invited"), default=False)
     person_attended = models.BooleanField(_("the person attended"), null=True, blank=True)
     status = models.CharField(
@@ -89,15 +90,16 @@ class ConferenceConsent(models.Model):
     """The person's consent to having their situation discussed at this conference.
 
     Recorded by the referent (the person gave it to them), with how, in which language and
-    through which interpreter, like a consent to share (``parcours.referrals.models.Consent``).
-    Without it the conference cannot be recorded as held.
+    through which interpreter, like a consent to share (``parcours.referrals.models.Consent``);
+    language and interpreter are encrypted (they point at the person's origin), their length
+    limits (60, 200) are the form's. Without it the conference cannot be recorded as held.
     """
 
     conference = models.OneToOneField(Conference, on_delete=models.CASCADE, related_name="consent")
     given_on = models.DateField(_("given on"))
     how = models.CharField(_("how it was given"), max_length=16, choices=ConsentMethod.choices)
-    language = models.CharField(_("language"), max_length=60)
-    interpreter = models.CharField(_("interpreter"), max_length=200, blank=True)
+    language = EncryptedTextField(_("language"))
+    interpreter = EncryptedTextField(_("interpreter"), blank=True, default="")
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -8,7 +8,7 @@ gets a 404 from the pages.
 from parcours.access import rules
 from parcours.access.groups import FieldGroup
 from parcours.access.rules import CASE_EDITOR_ROLES
-from parcours.cases.enums import CaseStatus, ParticipantRole
+from parcours.cases.enums import CaseStatus
 
 
 def can_convene(actor, case) -> bool:
@@ -56,16 +56,9 @@ def organisation_groups(case, organisation) -> frozenset[str]:
     return frozenset(participation.groups) if participation else frozenset()
 
 
-def shelter_org_ids(case) -> set[int]:
-    """Host shelters of the case, past ones included: their name says (or said) where the person
-    sleeps (location group)."""
-    return set(
-        case.participants.filter(role=ParticipantRole.SHELTER).values_list(
-            "organisation_id", flat=True
-        )
-    )
-
-
 def hidden_org_ids(case, groups) -> set[int]:
-    """Organisations a reader without the location group must not see listed (host shelters)."""
-    return set() if FieldGroup.LOCATION in groups else shelter_org_ids(case)
+    """Organisations a reader without the location group must not see named: the one definition
+    in the redaction object (``access.redaction.location_revealing_org_ids``)."""
+    from parcours.access.redaction import location_revealing_org_ids
+
+    return set() if FieldGroup.LOCATION in groups else location_revealing_org_ids(case)

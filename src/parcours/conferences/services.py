@@ -34,6 +34,7 @@ from parcours.conferences.models import (
     Decision,
     Invitation,
 )
+from parcours.core import dates
 from parcours.core.errors import DomainError, NotAllowed, StaleVersion
 from parcours.referrals.enums import ConsentMethod
 
@@ -147,6 +148,7 @@ def convene(
     now = convened_at or timezone.now()
     if at is None or at < now - SLACK:
         raise DomainError(_("A conference is convened for a date to come."))
+    dates.ensure(at, dates.PLANNED)
     groups = rules.groups_for(actor, case)
     entries = _agenda(agenda, groups)
     choices = owner_choices(case, groups)
@@ -228,6 +230,7 @@ def record_consent(
         raise NotAllowed(_("Only the referent organisation can record the person's consent."))
     if given_on is None or given_on > timezone.localdate():
         raise DomainError(_("The consent date cannot be in the future."))
+    dates.ensure(given_on, dates.PAST_EVENT)
     if how not in ConsentMethod.values:
         raise DomainError(_("Say how the person gave their consent."))
     if not (language or "").strip():
@@ -293,16 +296,16 @@ def _decisions(actor, case, decisions, groups) -> list[DecisionEntry]:
 
 def _task_title(conference, entry: DecisionEntry) -> str:
     """A task's title is read by everyone who sees the social group: a decision in another
-    group gets a neutral title pointing to the conference, where only its readers see it."""
+    group gets a neutral title pointing to the conference, where only its readers see it. It
+    never names the owner (the task shows its owner, redacted for each reader: a host facility's
+    name says where the person sleeps)."""
     if entry.group == FieldGroup.SOCIAL:
         return entry.text
     return _in_service_language(
         gettext_lazy(
-            "Decision of the case conference of %(date)s for %(org)s: read it on the "
-            "conference page."
+            "Decision of the case conference of %(date)s: read it on the conference page."
         ),
         date=conference.at,
-        org=entry.owner_org.name,
     )
 
 

@@ -1,5 +1,7 @@
 """Exact search of people by name or phone through keyed blind indexes."""
 
+from django.db.models import Q, QuerySet
+
 from parcours.core.crypto import keyring, normalise, normalise_phone
 from parcours.people.models import Person, SearchToken
 
@@ -34,18 +36,31 @@ def reindex(person: Person) -> None:
     )
 
 
-def matching_person_ids(query: str) -> set[int]:
-    """Ids of people whose name or phone equals ``query`` (after normalisation)."""
+def _digests(query: str) -> list[tuple[str, str]]:
     ring = keyring()
-    digests = set()
+    digests = []
     if normalise(query):
-        digests.add((SearchToken.Kind.NAME, ring.blind_index(query, NAME_PURPOSE)))
+        digests.append((SearchToken.Kind.NAME, ring.blind_index(query, NAME_PURPOSE)))
     phone = normalise_phone(query)
     if len(phone) >= 6:
-        digests.add((SearchToken.Kind.PHONE, ring.blind_index(phone, PHONE_PURPOSE)))
-    ids: set[int] = set()
+        digests.append((SearchToken.Kind.PHONE, ring.blind_index(phone, PHONE_PURPOSE)))
+    return digests
+
+
+def matching_people(query: str) -> QuerySet:
+    """A subquery of the ids of people whose name or phone equals ``query`` (after
+    normalisation), read through the digest index; for ``person_id__in=`` inside a scoped
+    queryset, so that the search never leaves the database as a national list of ids."""
+    digests = _digests(query)
+    if not digests:
+        return SearchToken.objects.none().values("person_id")
+    condition = Q()
     for kind, digest in digests:
-        ids.update(
-            SearchToken.objects.filter(kind=kind, digest=digest).values_list("person_id", flat=True)
-        )
-    return ids
+        condition |= Q(kind=kind, digest=digest)
+    return SearchToken.objects.filter(condition).order_by().values("person_id")
+
+
+def matching_person_ids(query: str) -> set[int]:
+    """Ids of people whose name or phone equals ``query``, nationally and unscoped: for checks
+    (retention, tests), never for a page; pages filter with :func:`matching_people`."""
+    return set(matching_people(query).values_list("person_id", flat=True))

@@ -10,6 +10,7 @@ from parcours.alerts.notify import notify
 from parcours.audit.journal import record
 from parcours.cases.enums import SharingBasis
 from parcours.cases.services import end_participant
+from parcours.core import dates
 from parcours.core.errors import DomainError, NotAllowed
 from parcours.referrals import lifecycle
 from parcours.referrals.actions import CONSENT_RECORD, CONSENT_WITHDRAW
@@ -39,6 +40,7 @@ def record_consent(
         raise DomainError(_("Say for what purpose the person consents."))
     if given_on > timezone.localdate():
         raise DomainError(_("The consent date cannot be in the future."))
+    dates.ensure(given_on, dates.PAST_EVENT)
     if how not in ConsentMethod.values:
         raise DomainError(_("Say how the person gave their consent."))
     if not language.strip():

@@ -66,7 +66,9 @@ class Consent(models.Model):
     Recorded by the referent (the person gave it to them), with how, in which language and
     through which interpreter. Revocable at any time: withdrawal ends the recipient's
     consent-based participation from its next request on (``referrals.consent``). The purpose
-    may reveal health or legal matters, so it is encrypted.
+    may reveal health or legal matters, the language and interpreter the person's origin: all
+    three are encrypted (the length limits of language and interpreter, 60 and 200, are the
+    form's).
     """
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="consents")
@@ -76,8 +78,8 @@ class Consent(models.Model):
     purpose = EncryptedTextField(_("purpose"))
     given_on = models.DateField(_("given on"))
     how = models.CharField(_("how it was given"), max_length=16, choices=ConsentMethod.choices)
-    language = models.CharField(_("language"), max_length=60)
-    interpreter = models.CharField(_("interpreter"), max_length=200, blank=True)
+    language = EncryptedTextField(_("language"))
+    interpreter = EncryptedTextField(_("interpreter"), blank=True, default="")
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -66,9 +66,11 @@ class Domain:
     steps: list[Step] = field(default_factory=list)
 
 
-def pathway(case, groups) -> list[Domain]:
+def pathway(case, groups, recipient_label=None) -> list[Domain]:
     """Every domain in order, each with the referrals of ``case`` a reader with ``groups``
-    may see in it (newest first)."""
+    may see in it (newest first). ``recipient_label(referral)`` names the recipient for this
+    reader (the redaction object's); without it, a shelter-domain recipient is named only with
+    the location group."""
     labels = dict(ServiceKind.choices)
     referrals = (
         case.referrals.exclude(status=ReferralStatus.DRAFT)
@@ -84,12 +86,17 @@ def pathway(case, groups) -> list[Domain]:
         domain = domains.get(DOMAIN_OF_KIND.get(referral.service.kind, "income"))
         if not domain.visible:
             continue
-        named = domain.code not in LOCATION_DOMAINS or FieldGroup.LOCATION in groups
+        if recipient_label is not None:
+            organisation = recipient_label(referral)
+        elif domain.code not in LOCATION_DOMAINS or FieldGroup.LOCATION in groups:
+            organisation = referral.to_org.name
+        else:
+            organisation = None
         domain.steps.append(
             Step(
                 ref=referral.ref,
                 kind=str(labels.get(referral.service.kind, referral.service.kind)),
-                organisation=referral.to_org.name if named else None,
+                organisation=organisation,
                 status=referral.status,
                 status_label=str(ReferralStatus(referral.status).label),
                 since=referral.moved_at or referral.created_at,

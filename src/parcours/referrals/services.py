@@ -12,11 +12,10 @@ from django.utils.translation import gettext as _
 
 from parcours.access import rules as access_rules
 from parcours.access.groups import ALL_GROUPS, MINIMUM_GROUPS, FieldGroup, sorted_groups
-from parcours.audit.enums import Action
 from parcours.audit.journal import record
-from parcours.cases.enums import EventKind, LegalBasis, ParticipantRole, SharingBasis
+from parcours.cases import participants
+from parcours.cases.enums import LegalBasis, ParticipantRole, SharingBasis
 from parcours.cases.models import Participant
-from parcours.cases.timeline import add_event
 from parcours.core.errors import DomainError, NotAllowed
 from parcours.referrals import lifecycle
 from parcours.referrals.actions import REFERRAL_CREATE, REFERRAL_LEGAL_BASIS
@@ -112,6 +111,9 @@ def create_and_send(
         raise DomainError(_("Choose consent or a legal basis."))
     if basis == SharingBasis.LEGAL and legal_basis not in LegalBasis.values:
         raise DomainError(_("Name the legal basis for sharing without consent."))
+    # The same rules as any participation: no consent after a refusal of all sharing, nor for
+    # a minor (the consent's own date is checked when it is recorded).
+    participants.check_basis(case, participants.Basis.of(basis, timezone.localdate(), legal_basis))
     if not purpose.strip():
         raise DomainError(_("Say what the referral is for."))
     try:
@@ -235,45 +237,21 @@ def accept(actor, referral: Referral, expected_version: int) -> Referral:
 
 
 def _join_case(actor, referral: Referral) -> Participant:
-    """Make the recipient a participant; one already taking part gains the shared groups."""
-    case = referral.case
-    now = timezone.now()
-    role = PARTICIPANT_ROLE.get(referral.service.kind, ParticipantRole.SUPPORT)
-    participation = case.participants.filter(organisation=referral.to_org, active=True).first()
-    if participation is not None:
-        participation.groups = sorted_groups({*participation.groups, *referral.shared_groups})
-        participation.save(update_fields=["groups"])
-    else:
-        participation = Participant.objects.create(
-            case=case,
-            organisation=referral.to_org,
-            role=role,
-            groups=referral.shared_groups,
-            basis=referral.basis,
-            consent_date=referral.consent.given_on if referral.consent else None,
-            legal_basis=referral.legal_basis,
-            added_at=now,
-            added_by=actor.user,
-        )
-    group = FieldGroup.LOCATION if role == ParticipantRole.SHELTER else FieldGroup.SOCIAL
-    add_event(
-        case,
+    """Make the recipient a participant; one already taking part gains the shared groups. The
+    sender chose the groups (among those it sees) when it sent the referral."""
+    return participants.grant(
         actor,
-        EventKind.PARTICIPANT_ADDED,
-        at=now,
-        group=group,
-        data={"organisation": referral.to_org.name, "referral": referral.ref},
-    )
-    reason = f"{referral.basis}:{referral.legal_basis}" if referral.legal_basis else referral.basis
-    record(
-        actor,
-        Action.ADD_PARTICIPANT,
-        case,
-        related=referral,
+        referral.case,
+        referral.to_org,
+        role=PARTICIPANT_ROLE.get(referral.service.kind, ParticipantRole.SUPPORT),
         groups=referral.shared_groups,
-        reason=reason,
+        basis=participants.Basis.of(
+            referral.basis,
+            referral.consent.given_on if referral.consent else None,
+            referral.legal_basis,
+        ),
+        related=referral,
     )
-    return participation
 
 
 def refuse(actor, referral: Referral, code: str, text: str, expected_version: int) -> Referral:

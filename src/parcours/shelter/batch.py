@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
+from parcours.access import rules
 from parcours.access.groups import FieldGroup
 from parcours.access.scopes import visible_cases
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
 from parcours.core.errors import DomainError, NotAllowed
-from parcours.shelter import network, placement
+from parcours.shelter import network, placement, zones
 from parcours.shelter import rules as shelter_rules
 from parcours.shelter.enums import OPEN, RequestStatus
 from parcours.shelter.models import Facility, Placement, PlacementRequest
@@ -33,7 +34,7 @@ class Line:
 
 
 def can_allocate(actor) -> bool:
-    return actor is not None and actor.membership is not None and actor.role == "coordinator"
+    return rules.is_coordinator(actor)
 
 
 def pending_requests(actor, operation: str = ""):
@@ -63,8 +64,15 @@ def compute(actor, requests) -> tuple[list[Line], object]:
     if not requests:
         raise DomainError(_("No request is waiting for a place."))
     table = network.table()
+    # A case whose safety is not assessed is never placed silently: set aside with the reason,
+    # it takes no place from the others.
+    unassessed = {r.pk for r in requests if zones.needs_assessment(r.case)}
     result = allocate(
-        [Request(id=r.pk, needs=placement.needs_of(r), priority=r.priority) for r in requests],
+        [
+            Request(id=r.pk, needs=placement.needs_of(r), priority=r.priority)
+            for r in requests
+            if r.pk not in unassessed
+        ],
         table,
         stale_after_hours=network.stale_after_hours(),
     )
@@ -73,7 +81,7 @@ def compute(actor, requests) -> tuple[list[Line], object]:
         Line(
             request=r,
             facility=facilities.get(result.assignments.get(r.pk)),
-            reason=result.unplaced.get(r.pk, ""),
+            reason="no_safety_assessment" if r.pk in unassessed else result.unplaced.get(r.pk, ""),
         )
         for r in requests
     ]

@@ -111,6 +111,9 @@ class FacilityRow:
     security_level: int
     availability_age_hours: float
     recent_acceptance_rate: float = 0.5
+    # The départements the facility's point is in or at the edge of (``core.geography``):
+    # a département zone excludes it when it is one of them. Empty: ``departement`` alone.
+    departements: frozenset[str] = frozenset()
 
 
 class FacilityTable:
@@ -124,6 +127,8 @@ class FacilityTable:
         self.lat = np.array([r.lat for r in rows], dtype=float)
         self.lon = np.array([r.lon for r in rows], dtype=float)
         self.departement = np.array([r.departement for r in rows], dtype=str)
+        self._near = [r.departements or frozenset({r.departement}) for r in rows]
+        self._in_departement: dict[str, np.ndarray] = {}
         self.capacity = np.array([r.capacity for r in rows], dtype=np.int64)
         self.free = np.array([max(0, r.free) for r in rows], dtype=np.int64)
         self.accepts_women = np.array([r.accepts_women for r in rows], dtype=bool)
@@ -148,6 +153,12 @@ class FacilityTable:
                     self.speaks[key] = np.zeros(len(rows), dtype=bool)
                 self.speaks[key][i] = True
         self.position = {fid: i for i, fid in enumerate(self.ids.tolist())}
+
+    def in_departement(self, code: str) -> np.ndarray:
+        """Facilities in (or, by their point, at the edge of) the département ``code``."""
+        if code not in self._in_departement:
+            self._in_departement[code] = np.array([code in near for near in self._near], dtype=bool)
+        return self._in_departement[code]
 
     @classmethod
     def from_rows(cls, rows: Iterable[FacilityRow]) -> FacilityTable:
@@ -236,7 +247,7 @@ def _zone_check(needs: Needs, table: FacilityTable) -> tuple[np.ndarray, np.ndar
     nearest = None
     for zone in needs.zones:
         if zone.departement:
-            ok &= table.departement != zone.departement
+            ok &= ~table.in_departement(zone.departement)
         if zone.has_point:
             margin = great_circle_km_many(zone.lat, zone.lon, table.lat, table.lon)
             margin -= zone.radius_km
@@ -247,7 +258,8 @@ def _zone_check(needs: Needs, table: FacilityTable) -> tuple[np.ndarray, np.ndar
 
 def outside_zones(needs: Needs, table: FacilityTable) -> np.ndarray:
     """Facilities outside every zone and at least ``min_distance_km`` from each zone's point
-    (``distance - radius_km``); a département zone excludes the whole département."""
+    (``distance - radius_km``); a département zone excludes the whole département, and every
+    facility whose point is at its edge (``FacilityRow.departements``)."""
     return _zone_check(needs, table)[0]
 
 

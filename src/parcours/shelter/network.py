@@ -4,7 +4,9 @@ A facility's own staff update its free places (pages and API); every update is k
 (``AvailabilityUpdate``) and journaled. An update that would make occupancy negative or above
 capacity is refused. Availability older than ``PARCOURS_AVAILABILITY_STALE_HOURS`` is shown as
 stale and ranked lower. The matching side sees facilities as plain rows
-(``shelter.matching.FacilityRow``).
+(``shelter.matching.FacilityRow``), placed by their coordinates: the département a row carries
+is the one its point lies in (``core.geography``), whatever the département stored beside it,
+with the départements at whose edge it stands.
 """
 
 from django.conf import settings
@@ -198,6 +200,20 @@ ROW_FIELDS = (
 )
 
 
+def where_is(lat, lon, stored: str) -> tuple[str, frozenset[str]]:
+    """A facility's département by its point, and the départements at whose edge it stands
+    (``stored`` when the point tells nothing: no point, or at sea)."""
+    from parcours.core.geography import departement_at, departements_near
+
+    if lat is None or lon is None:
+        return stored, frozenset({stored})
+    near = departements_near(lat, lon)
+    here = departement_at(lat, lon)
+    if not near:
+        return stored, frozenset({stored})
+    return (here or stored), near
+
+
 def rows(facilities=None, now=None):
     """The active facilities as matching rows (plain values: the encrypted address is never
     read, so ranking the whole network stays fast)."""
@@ -211,12 +227,14 @@ def rows(facilities=None, now=None):
     for (pk, lat, lon, dep, capacity, free, at, women, men, minors, adults, families, pets,
          languages, security) in values:  # fmt: skip
         age = (now - at).total_seconds() / 3600 if at else 1e6
+        dep, near = where_is(lat, lon, dep)
         result.append(
             FacilityRow(
                 id=pk,
                 lat=lat,
                 lon=lon,
                 departement=dep,
+                departements=near,
                 capacity=capacity,
                 free=free,
                 accepts_women=women,

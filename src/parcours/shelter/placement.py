@@ -9,9 +9,12 @@ Lifecycle of a placement (explicit, with a transition log):
 A proposal holds the facility's places from the moment it is made (row lock: of two referents
 proposing the last place at once, one gets it, the other is told); a decline or a cancellation
 gives them back and the next facility in line is asked. Every place passes the hard safety rule
-(``shelter.safety``). On acceptance the facility takes part in the case as its host (identity,
-location and social groups, on the person's agreement); its address is then visible to the
-referent's designated members, the host and the coordinator — the location group's audience.
+(``shelter.safety``), judged by its coordinates. A case whose safety nobody has assessed yet
+(neither the dangers nor a danger zone recorded: ``zones.needs_assessment``) is neither ranked
+nor placed: the referent is asked to assess it first. On acceptance the facility takes part in
+the case as its host (identity, location and social groups, on the person's agreement); its
+address is then visible to the referent's designated members, the host and the coordinator —
+the location group's audience.
 """
 
 import datetime
@@ -27,10 +30,12 @@ from parcours.alerts.notify import notify
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
 from parcours.cases import lifecycle as case_lifecycle
-from parcours.cases.enums import CaseStatus, EventKind, ParticipantRole, SharingBasis
+from parcours.cases import participants
+from parcours.cases.enums import CaseStatus, EventKind, LegalBasis, ParticipantRole
 from parcours.cases.models import Case, Participant
 from parcours.cases.notices import case_path
 from parcours.cases.timeline import add_event
+from parcours.core import dates
 from parcours.core.errors import DomainError, NotAllowed, StaleVersion
 from parcours.core.geography import departement_point, departements
 from parcours.shelter import network, rules, safety
@@ -42,7 +47,7 @@ from parcours.shelter.enums import (
     RequestStatus,
 )
 from parcours.shelter.models import Facility, Placement, PlacementRequest, PlacementTransition
-from parcours.shelter.zones import active_zones, zone_point
+from parcours.shelter.zones import active_zones, needs_assessment, zone_point
 
 S = PlacementStatus
 TRANSITIONS = {
@@ -55,6 +60,23 @@ TRANSITIONS = {
 }
 HOST_GROUPS = [FieldGroup.IDENTITY, FieldGroup.LOCATION, FieldGroup.SOCIAL]
 MAX_IN_ORDER = 5
+
+
+class SafetyNotAssessed(DomainError):
+    """Nobody has said yet where the person is in danger: no place can be ranked or given."""
+
+
+def require_assessment(case) -> None:
+    """Refuse to rank or place the person of a case whose safety is not assessed: with no
+    danger recorded, "outside every danger zone" would be said of any place, the exploiters'
+    street included."""
+    if needs_assessment(case):
+        raise SafetyNotAssessed(
+            _(
+                "The person's safety is not assessed yet: record the immediate dangers and the "
+                "danger zones (or that there is none) before looking for a place."
+            )
+        )
 
 
 # --- requests -----------------------------------------------------------------------------
@@ -84,6 +106,7 @@ def create_request(
         raise DomainError(_("Between 1 and 12 people can be placed together."))
     if consent_date is None or consent_date > timezone.localdate():
         raise DomainError(_("Give the date on which the person agreed to be placed."))
+    dates.ensure(consent_date, dates.PAST_EVENT)
     if not 1 <= priority <= 3:
         raise DomainError(_("The priority is 1, 2 or 3."))
     if not 0 <= security_level <= 3:
@@ -164,6 +187,7 @@ def ranked(actor, request: PlacementRequest, *, limit: int = 20):
     case = request.case
     if not rules.can_manage_safety(actor, case):
         raise NotAllowed(_("You cannot look for a place on this case."))
+    require_assessment(case)
     table = network.table()
     needs = needs_of(request)
     results = rank(needs, table, stale_after_hours=network.stale_after_hours(), limit=limit)
@@ -243,6 +267,7 @@ def propose(actor, request: PlacementRequest, facilities, *, override_reason: st
         raise DomainError(_("Propose to %(n)d facilities at most.") % {"n": MAX_IN_ORDER})
     if len({f.pk for f in facilities}) != len(facilities):
         raise DomainError(_("The same facility is chosen twice."))
+    require_assessment(case)
     places = request.needs.get("family_size", 1)
     with transaction.atomic():
         request = PlacementRequest.objects.select_for_update().get(pk=request.pk)
@@ -357,34 +382,23 @@ def answer(
 
 def _join_as_host(actor, placement: Placement) -> Participant:
     """The facility's organisation takes part as the host (an existing participation is
-    widened); journaled and on the timeline either way."""
+    widened, and given back when the host role ends), through the one writer of access. The
+    referent asked for the place with the person's consent; for a minor, placing is child
+    protection and so is the sharing."""
     case = placement.case
-    organisation = placement.facility.organisation
-    participation = case.participants.filter(organisation=organisation, active=True).first()
-    if participation is not None:
-        participation.role = ParticipantRole.SHELTER
-        participation.groups = sorted({*participation.groups, *HOST_GROUPS})
-        participation.save(update_fields=["role", "groups"])
+    if participants.is_minor(case):
+        basis = participants.Basis.legal(LegalBasis.CHILD_PROTECTION)
     else:
-        participation = Participant.objects.create(
-            case=case,
-            organisation=organisation,
-            role=ParticipantRole.SHELTER,
-            groups=HOST_GROUPS,
-            basis=SharingBasis.CONSENT,
-            consent_date=placement.request.consent_date,
-            added_at=timezone.now(),
-            added_by=actor.user,
-        )
-    add_event(
-        case,
+        basis = participants.Basis.consent(placement.request.consent_date)
+    return participants.grant(
         actor,
-        EventKind.PARTICIPANT_ADDED,
-        group=FieldGroup.LOCATION,
-        data={"organisation": organisation.name},
+        case,
+        placement.facility.organisation,
+        role=ParticipantRole.SHELTER,
+        groups=HOST_GROUPS,
+        basis=basis,
+        journal_reason=f"{basis.journal_reason}:host",
     )
-    record(actor, Action.ADD_PARTICIPANT, case, groups=HOST_GROUPS, reason="consent:host")
-    return participation
 
 
 def record_arrival(actor, placement: Placement, *, at=None, expected_version=None):
@@ -395,6 +409,7 @@ def record_arrival(actor, placement: Placement, *, at=None, expected_version=Non
     at = at or now
     if at > now + datetime.timedelta(minutes=5):
         raise DomainError(_("An arrival cannot be in the future."))
+    dates.ensure(at, dates.PAST_EVENT)
     with transaction.atomic():
         placement = _lock(placement, expected_version)
         if placement.status == S.PROPOSED and placement.facility_id is None:
@@ -411,7 +426,7 @@ def record_arrival(actor, placement: Placement, *, at=None, expected_version=Non
             EventKind.PLACEMENT,
             at=at,
             group=FieldGroup.LOCATION,
-            data={"step": "arrived", "place": _label(placement)},
+            data={"step": "arrived", "placement": placement.pk},
         )
         if CaseStatus.IN_SAFETY in case_lifecycle.TRANSITIONS.get(case.status, ()):
             case_lifecycle.apply_move(
@@ -459,17 +474,7 @@ def _end_host(actor, placement: Placement) -> None:
     for participation in placement.case.participants.filter(
         organisation=organisation, active=True, role=ParticipantRole.SHELTER
     ):
-        participation.active = False
-        participation.ended_at = timezone.now()
-        participation.save(update_fields=["active", "ended_at"])
-        add_event(
-            placement.case,
-            actor,
-            EventKind.PARTICIPANT_ENDED,
-            group=FieldGroup.LOCATION,
-            data={"organisation": organisation.name},
-        )
-        record(actor, Action.END_PARTICIPANT, placement.case, reason="host:cancelled")
+        participants.end(actor, participation, reason="host:cancelled")
 
 
 def propose_by_hand(
@@ -489,18 +494,18 @@ def propose_by_hand(
     case = request.case
     if not rules.can_manage_safety(actor, case):
         raise NotAllowed(_("You cannot record a place on this case."))
-    if not name.strip() or departement not in departements():
+    if not name.strip() or not (departement or lat is not None):
         raise DomainError(_("Give the place's name and its département."))
-    if (lat is None) != (lon is None):
-        raise DomainError(_("Give both the latitude and the longitude, or neither."))
-    if lat is None and town.strip():
-        lat = lon = None  # a town without a point: its département decides
+    require_assessment(case)
+    # With a point, the point decides the département (a number typed that disagrees is
+    # refused); without one, the département given decides, a town's included.
+    checked = safety.checked_place(departement, lat, lon, label=name.strip())
     place = {
         "name": name.strip(),
-        "departement": departement,
+        "departement": checked.departement,
         "town": town.strip(),
-        "lat": lat,
-        "lon": lon,
+        "lat": checked.lat,
+        "lon": checked.lon,
     }
     with transaction.atomic():
         request = PlacementRequest.objects.select_for_update().get(pk=request.pk)
@@ -511,11 +516,7 @@ def propose_by_hand(
                 _("A proposal is already under way for this request: cancel it first.")
             )
         safety.enforce(
-            actor,
-            case,
-            safety.Place(departement=departement, lat=lat, lon=lon, label=name),
-            what="placement:by_hand",
-            override_reason=override_reason,
+            actor, case, checked, what="placement:by_hand", override_reason=override_reason
         )
         placement = Placement.objects.create(
             request=request,
@@ -531,12 +532,6 @@ def propose_by_hand(
         _move(actor, placement, S.PROPOSED)
         _move(actor, placement, S.ACCEPTED)
     return placement
-
-
-def _label(placement: Placement) -> str:
-    if placement.facility_id:
-        return placement.facility.name
-    return (placement.manual_place or {}).get("name", "")
 
 
 def proposals_for(actor):

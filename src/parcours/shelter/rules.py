@@ -28,7 +28,7 @@ def can_manage_safety(actor, case) -> bool:
 
 
 def is_case_coordinator(actor, case) -> bool:
-    return _member(actor) and actor.role == Role.COORDINATOR and rules.coordinates(actor, case)
+    return rules.coordinates(actor, case)
 
 
 def can_override(actor, case) -> bool:

@@ -1,10 +1,17 @@
 """The hard safety rule: no placement, transfer or appointment place inside a danger zone.
 
 A place is inside a zone when it is in a zone's département, or within a zone's radius of its
-point. Every path that puts the person somewhere calls :func:`enforce`: a network facility, a
-place entered by hand (a 115/SIAO proposal), a transfer, an appointment. It refuses with the
-reason; only a coordinator of the case may pass, with a written reason: the override is
-journaled, shown on the timeline and the referent is notified.
+point. When the place has coordinates, they decide, on every path: the département is the one
+the point lies in (``core.geography``, whose boundaries are approximate, so a point less than
+``BORDER_MARGIN_KM`` from a danger-zone département counts as inside it), never the number
+typed or stored beside it. A place entered by hand whose typed département disagrees with its
+coordinates is refused (:func:`checked_place`). Without coordinates, the département given
+decides (and a town zone, whose exact place cannot then be compared, covers its département).
+
+Every path that puts the person somewhere calls :func:`enforce`: a network facility, a place
+entered by hand (a 115/SIAO proposal), a transfer, an appointment. It refuses with the reason;
+only a coordinator of the case may pass, with a written reason: the override is journaled,
+shown on the timeline and the referent is notified.
 """
 
 from dataclasses import dataclass
@@ -19,7 +26,14 @@ from parcours.cases.enums import EventKind
 from parcours.cases.notices import case_path
 from parcours.cases.timeline import add_event
 from parcours.core.errors import DomainError
-from parcours.core.geography import departement_name, great_circle_km
+from parcours.core.geography import (
+    BORDER_MARGIN_KM,
+    departement_at,
+    departement_name,
+    departements,
+    departements_near,
+    great_circle_km,
+)
 from parcours.shelter import rules
 from parcours.shelter.zones import active_zones, zone_point
 
@@ -30,6 +44,10 @@ class DangerZoneViolation(DomainError):
     """The place is inside a danger zone."""
 
 
+class PlaceMismatch(DomainError):
+    """The département given and the coordinates of a place disagree."""
+
+
 @dataclass(frozen=True)
 class Place:
     departement: str
@@ -37,22 +55,91 @@ class Place:
     lon: float | None = None
     label: str = ""
 
+    @property
+    def has_point(self) -> bool:
+        return self.lat is not None and self.lon is not None
+
+
+def checked_place(departement: str = "", lat=None, lon=None, *, label: str = "") -> Place:
+    """A place entered by hand, as the safety rule will judge it. With coordinates, its
+    département is the one they lie in: a département given that is not where the point is
+    (nor within ``BORDER_MARGIN_KM`` of it, the accuracy of the boundaries) is refused, and a
+    missing one is filled in. Without coordinates, the département given is taken as is."""
+    departement = (departement or "").strip()
+    if departement and departement not in departements():
+        raise DomainError(_("Unknown département."))
+    if (lat is None) != (lon is None):
+        raise DomainError(_("Give both the latitude and the longitude, or neither."))
+    if lat is None:
+        return Place(departement=departement, label=label)
+    lat, lon = float(lat), float(lon)
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise DomainError(_("This latitude or longitude is not on Earth."))
+    here, near = departement_at(lat, lon), departements_near(lat, lon)
+    if not near:
+        raise PlaceMismatch(
+            _(
+                "These coordinates are in no French département: check them (the latitude "
+                "first, then the longitude)."
+            )
+        )
+    if departement and departement not in near:
+        raise PlaceMismatch(
+            _(
+                "These coordinates are in %(found)s, not in %(given)s: correct the département "
+                "or the coordinates."
+            )
+            % {
+                "found": departement_name(here) if here else ", ".join(sorted(near)),
+                "given": departement_name(departement),
+            }
+        )
+    if not departement:
+        departement = here or (next(iter(near)) if len(near) == 1 else "")
+        if not departement:
+            raise PlaceMismatch(
+                _("These coordinates are on a boundary between départements: choose which.")
+            )
+    return Place(departement=departement, lat=lat, lon=lon, label=label)
+
+
+def _departement_violation(zone, place: Place, here, near) -> str | None:
+    """Whether ``place`` is in (or, by its point, at the edge of) a département zone. A point
+    that is in no département (a facility's, at sea) tells nothing: its département decides."""
+    code = zone.where.get("departement")
+    values = {"dep": departement_name(code), "why": zone.get_reason_display()}
+    if place.has_point and near:
+        if code == here:
+            return _("it is in %(dep)s, a danger zone (%(why)s)") % values
+        if code in near:
+            return _(
+                "it is less than %(km)d km from %(dep)s, a danger zone (%(why)s): too close to "
+                "be sure it is outside"
+            ) % {**values, "km": round(BORDER_MARGIN_KM)}
+        return None
+    if place.departement and place.departement == code:
+        return _("it is in %(dep)s, a danger zone (%(why)s)") % values
+    return None
+
 
 def violations(case, place: Place) -> list[str]:
-    """Why ``place`` is inside one of the case's active danger zones (empty: it is not)."""
+    """Why ``place`` is inside one of the case's active danger zones (empty: it is not). Its
+    coordinates, when it has some, decide its département."""
     found = []
+    here = near = None
+    if place.has_point:
+        here = departement_at(place.lat, place.lon)
+        near = departements_near(place.lat, place.lon)
     for zone in active_zones(case):
         where = zone.where
         if zone.kind == "departement":
-            if place.departement and place.departement == where.get("departement"):
-                found.append(
-                    _("it is in %(dep)s, a danger zone (%(why)s)")
-                    % {"dep": departement_name(place.departement), "why": zone.get_reason_display()}
-                )
+            reason = _departement_violation(zone, place, here, near)
+            if reason:
+                found.append(reason)
             continue
         radius = float(where.get("radius_km") or 0)
         lat, lon = zone_point(zone)
-        if place.lat is not None and place.lon is not None and lat is not None:
+        if place.has_point and lat is not None:
             distance = great_circle_km(place.lat, place.lon, lat, lon)
             if distance <= radius:
                 found.append(
@@ -63,7 +150,12 @@ def violations(case, place: Place) -> list[str]:
                         "why": zone.get_reason_display(),
                     }
                 )
-        elif zone.kind == "town" and place.departement == where.get("departement"):
+        elif (
+            zone.kind == "town"
+            and not place.has_point
+            and place.departement
+            and place.departement == where.get("departement")
+        ):
             # No point for the place: a town zone's département is as close as we can tell.
             found.append(
                 _(

@@ -1,8 +1,14 @@
 """Danger zones and the risk assessment of a case (safety group).
 
 A zone is a whole département, a town (its département's reference point unless a point is
-given, with a radius, 30 km by default) or a point with a radius. Adding or removing one is
-journaled; zones are never deleted (``removed_at``), so the history stays.
+given, with a radius, 30 km by default) or a point with a radius. A town or a point given with
+coordinates lies where the coordinates say: a département given beside them that is not where
+the point is is refused (``shelter.safety.checked_place``), a missing one is filled in (a
+point abroad is a zone too). Adding
+or removing one is journaled; zones are never deleted (``removed_at``), so the history stays.
+
+``needs_assessment``: a case with neither an assessment of its dangers nor a danger zone is
+never ranked nor placed (``shelter.placement``): "outside every danger zone" would mean nothing.
 """
 
 from django.db import transaction
@@ -13,7 +19,7 @@ from parcours.access.groups import FieldGroup
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
 from parcours.core.errors import DomainError, NotAllowed
-from parcours.core.geography import departement_point, departements
+from parcours.core.geography import departement_at, departement_point, departements
 from parcours.shelter import rules
 from parcours.shelter.enums import CRITICAL_DANGERS, LEVEL_ORDER, Danger, RiskLevel, ZoneKind
 from parcours.shelter.models import DangerZone, RiskAssessment
@@ -65,6 +71,13 @@ def add_zone(
     if departement and departement not in departements():
         raise DomainError(_("Unknown département."))
     lat, lon = _check_point(lat, lon)
+    if kind != ZoneKind.DEPARTEMENT and lat is not None:
+        if departement:
+            from parcours.shelter.safety import checked_place
+
+            departement = checked_place(departement, lat, lon).departement
+        else:  # a point abroad (the exploiters' relatives) is a zone too
+            departement = departement_at(lat, lon) or ""
     where = {}
     if kind == ZoneKind.DEPARTEMENT:
         if not departement:
@@ -143,6 +156,15 @@ def assess(actor, case, *, dangers, level: str, note: str = "") -> RiskAssessmen
 
 def current_risk(case) -> RiskAssessment | None:
     return case.risk_assessments.first()
+
+
+def needs_assessment(case) -> bool:
+    """Neither the dangers assessed nor a danger zone recorded: the person must not be ranked
+    or placed before someone says where the danger is (or that there is none)."""
+    return (
+        current_risk(case) is None
+        and not case.danger_zones.filter(removed_at__isnull=True).exists()
+    )
 
 
 def in_danger(case) -> bool:

@@ -7,12 +7,11 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parcours.access import breakglass, rules
-from parcours.access.groups import FieldGroup
+from parcours.access.redaction import case_view
 from parcours.access.scopes import visible_cases
 from parcours.access.shortcuts import get_case_or_404
 from parcours.audit.enums import Action
@@ -25,11 +24,10 @@ from parcours.cases import (
     sharing_refusal,
     tasks,
 )
-from parcours.cases.enums import ParticipantRole
 from parcours.cases.models import Participant
 from parcours.core.errors import DomainError
 from parcours.core.refs import is_valid_reference
-from parcours.people.search import matching_person_ids
+from parcours.people.search import matching_people
 from parcours.referrals.pathway import pathway
 from parcours.shelter import rules as shelter_rules
 from parcours.www.forms import (
@@ -78,7 +76,7 @@ def case_list(request):
             elif is_valid_reference("P", upper):
                 cases = cases.filter(person__ref=upper)
             else:
-                cases = cases.filter(person_id__in=matching_person_ids(query))
+                cases = cases.filter(person_id__in=matching_people(query))
                 record(actor, Action.SEARCH)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "query": query, "can_open": rules.can_open_case(actor)}
@@ -109,33 +107,28 @@ def case_open(request):
     return render(request, "www/cases/open.html", {"form": form})
 
 
-def visible_participants(case, groups):
-    """Who takes part in the case. The host shelter is itself a location: it is listed only for
-    those who see where the person sleeps."""
-    participants = case.participants.filter(active=True).select_related("organisation")
-    if FieldGroup.LOCATION not in groups:
-        participants = participants.exclude(role=ParticipantRole.SHELTER)
-    return participants
-
-
 def _case_context(request, case, **forms):
+    """The case page, from the redaction object only: what this reader may see of the case."""
     actor = request.actor
-    groups = rules.groups_for(actor, case)
-    editable = rules.can_edit_case(actor, case)
+    view = case_view(request, case)
+    groups = view.groups
+    editable = view.editable
     can_contact = rules.can_log_contact(actor, case)
+    can_add_task = tasks.can_add_task(actor, case)
     context = {
-        "case": case,
-        "person": case.person,
+        "case": view.summary,
+        "view": view,
+        "person_name": view.person_name,
         "groups": groups,
-        "show_identity": FieldGroup.IDENTITY in groups,
         "editable": editable,
         "can_contact": can_contact,
-        "events": [e for e in case.events.select_related("by_org") if e.group in groups],
-        "contacts": case.contacts.select_related("by_org")[:50]
-        if FieldGroup.SOCIAL in groups
-        else [],
-        "participants": visible_participants(case, groups),
-        "transitions": case.transitions.select_related("by_org"),
+        "events": view.events(),
+        "contacts": view.contacts(),
+        "participants": view.participants(),
+        "tasks": view.tasks(),
+        "task_form": forms.get("task_form")
+        or (TaskForm(case=case, groups=groups) if can_add_task else None),
+        "appointments": view.appointments(),
         "status_form": forms.get("status_form")
         or (
             StatusForm(initial={"version": case.version}, allowed=lifecycle.allowed_targets(case))
@@ -147,18 +140,16 @@ def _case_context(request, case, **forms):
     }
     from parcours.www.referral_views import case_referral_context
 
-    context.update(case_referral_context(actor, case, editable))
+    context.update(case_referral_context(view))
     from parcours.www.conference_views import case_conference_context
 
     context.update(case_conference_context(actor, case, groups))
     from parcours.www.shelter_views import case_shelter_context
 
     context.update(case_shelter_context(actor, case, groups))
-    context.update(_task_context(actor, case, groups, forms.get("task_form")))
-    context["pathway"] = pathway(case, groups)
+    context["pathway"] = pathway(case, groups, recipient_label=view.recipient_label)
     context["pending_handover"] = handover.pending(case) if editable else None
     context["sharing_refused"] = editable and sharing_refusal.already_recorded(case)
-    context["appointments"] = appointments.visible_appointments(actor, case)
     context["appointment_form"] = forms.get("appointment_form") or (
         AppointmentForm(
             case=case, groups=groups, can_override=shelter_rules.can_override(actor, case)
@@ -169,42 +160,21 @@ def _case_context(request, case, **forms):
     return context
 
 
-def _task_context(actor, case, groups, task_form=None):
-    if FieldGroup.SOCIAL not in groups:
-        return {"tasks": [], "task_form": None}
-    can_add = tasks.can_add_task(actor, case)
-    # A task of the host shelter names it, and its name says where the person sleeps: for
-    # readers without the location it reads "the host facility".
-    hidden = set()
-    if FieldGroup.LOCATION not in groups:
-        hidden = set(
-            case.participants.filter(role=ParticipantRole.SHELTER).values_list(
-                "organisation_id", flat=True
-            )
-        )
-    task_list = list(case.tasks.select_related("owner_org"))
-    for task in task_list:
-        task.owner_label = (
-            _("the host facility") if task.owner_org_id in hidden else task.owner_org.name
-        )
-    return {
-        "tasks": [(task, tasks.can_close_task(actor, task)) for task in task_list],
-        "task_form": task_form or (TaskForm(case=case, groups=groups) if can_add else None),
-        "today": timezone.localdate(),
-    }
-
-
 def case_detail(request, ref):
     """The case page: summary, timeline, participants and contact log, within the actor's groups."""
     case = get_case_or_404(request.actor, ref)
-    context = _case_context(request, case)
+    return _render_case(request, case)
+
+
+def _render_case(request, case, status=200, **forms):
+    """Render the case page (after a form error too: 400) and journal the read."""
+    context = _case_context(request, case, **forms)
     record(request.actor, Action.VIEW_CASE, case, groups=context["groups"], related=case.person)
-    return render(request, "www/cases/detail.html", context)
+    return render(request, "www/cases/detail.html", context, status=status)
 
 
 def _rerender(request, case, status=400, **forms):
-    context = _case_context(request, case, **forms)
-    return render(request, "www/cases/detail.html", context, status=status)
+    return _render_case(request, case, status=status, **forms)
 
 
 def _submitted(request, form, action, success: str) -> bool:
@@ -331,21 +301,30 @@ def case_participant_end(request, ref, pk):
 
 
 def break_glass(request):
-    """A coordinator opens a case outside their scope: reference and written reason."""
+    """A coordinator opens a case outside their scope in two steps: the reference and a written
+    reason, then a summary of what is journaled and who is told; only "confirm" grants."""
     actor = request.actor
     if not breakglass.can_break_glass(actor):
         raise Http404
     form = BreakGlassForm(request.POST or None)
+    step = request.POST.get("step") if request.method == "POST" else None
     opened = []
 
     def action(data):
         opened.append(breakglass.open_case(actor, data["ref"], data["reason"]))
 
-    if request.method == "POST" and _submitted(
+    if step == "confirm" and _submitted(
         request, form, action, _("Exceptional access granted; the referent is told.")
     ):
         return redirect("case_detail", ref=opened[0].case.ref)
-    context = {"form": form, "hours": settings.BREAK_GLASS_HOURS}
+    summary = None
+    if request.method == "POST" and step not in ("confirm", "edit") and form.is_valid():
+        try:
+            data = form.cleaned_data
+            summary = breakglass.preview(actor, data["ref"], data["reason"])
+        except DomainError as error:
+            form.add_error(None, error.message)
+    context = {"form": form, "hours": settings.BREAK_GLASS_HOURS, "summary": summary}
     return render(request, "www/cases/break_glass.html", context)
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from parcours.access.groups import FieldGroup
+from parcours.core import dates
 from parcours.referrals.enums import ConsentMethod
 
 AGENDA_ROWS = 4
@@ -33,10 +34,7 @@ class ConveneForm(DsfrBaseForm):
     """When and where, who is invited, and the agenda: a few points, each readable only by
     those who see its group."""
 
-    at = forms.DateTimeField(
-        label=_("When"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
+    at = dates.BoundedDateTimeField(label=_("When"), span=dates.PLANNED)
     place = forms.CharField(
         label=_("Where"),
         required=False,
@@ -96,9 +94,10 @@ class ConveneForm(DsfrBaseForm):
 
 
 class ConferenceConsentForm(DsfrBaseForm):
-    given_on = forms.DateField(
+    given_on = dates.BoundedDateField(
         label=_("Consent given on"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        span=dates.PAST_EVENT,
+        error_messages={"too_late": _("The consent date cannot be in the future.")},
         initial=timezone.localdate,
     )
     how = forms.ChoiceField(label=_("How it was given"), choices=ConsentMethod.choices)
@@ -145,10 +144,10 @@ class RecordForm(DsfrBaseForm):
                 queryset=owners,
                 required=False,
             )
-            self.fields[f"decision_{number}_due_on"] = forms.DateField(
+            self.fields[f"decision_{number}_due_on"] = dates.BoundedDateField(
                 label=_("By (decision %(number)s)") % {"number": number},
                 required=False,
-                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                span=dates.PLANNED,
             )
 
     def clean(self):

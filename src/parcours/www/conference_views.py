@@ -73,6 +73,8 @@ def conference_new(request, ref):
         request, form, action, _("Case conference convened; the invited organisations are told.")
     ):
         return redirect("conference_detail", ref=case.ref, pk=convened[0].pk)
+    # The form lists who takes part in the case: a read of the case, journaled.
+    record(actor, Action.VIEW_CASE, case, groups=groups, reason="conference:new")
     return render(request, "www/conferences/new.html", {"case": case, "form": form})
 
 

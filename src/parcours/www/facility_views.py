@@ -17,6 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from parcours.access.groups import FieldGroup
+from parcours.audit.enums import Action
+from parcours.audit.journal import record
 from parcours.core.errors import DomainError, NotAllowed, StaleVersion
 from parcours.people.enums import Sex
 from parcours.shelter import network, rules
@@ -138,6 +141,15 @@ def _inbox(request, bound=None, errors=(), status=200):
             )
             to_arrive.append(item)
     context = {"to_answer": to_answer, "to_arrive": to_arrive, "errors": errors}
+    # Each case shown (its needs, its arrival) is a read of the person's data: journaled.
+    for item in (*to_answer, *to_arrive):
+        record(
+            request.actor,
+            Action.FACILITY_INBOX,
+            item["placement"].case,
+            groups=[FieldGroup.LOCATION],
+            reason=f"placement:{item['placement'].pk}",
+        )
     return render(request, "www/facility/inbox.html", context, status=status)
 
 

@@ -18,6 +18,7 @@ from parcours.cases.enums import (
     ParticipantRole,
     SharingBasis,
 )
+from parcours.core import dates
 from parcours.core.geography import departement_choices
 from parcours.people.enums import Sex
 
@@ -103,7 +104,7 @@ class IntakeForm(DsfrBaseForm):
         elif day and not month:
             self.add_error("birth_month", _("Give the month when you give a day."))
         elif year:
-            if not 1900 <= year <= today.year:
+            if not dates.BIRTH_EARLIEST.year <= year <= today.year:
                 self.add_error("birth_year", _("Enter a year between 1900 and this year."))
             elif month and not 1 <= month <= 12:
                 self.add_error("birth_month", _("Enter a month between 1 and 12."))
@@ -151,6 +152,15 @@ class BreakGlassForm(DsfrBaseForm):
         help_text=_("The referent organisation will read it. The access lasts a few hours."),
     )
 
+    def clean_reason(self):
+        from parcours.access import breakglass
+
+        reason = self.cleaned_data["reason"]
+        problem = breakglass.reason_problem(reason)
+        if problem:
+            raise forms.ValidationError(problem)
+        return reason
+
 
 class CaseFilterForm(DsfrBaseForm):
     q = forms.CharField(label=_("Reference, exact name or phone"), required=False, max_length=200)
@@ -180,10 +190,11 @@ class StatusForm(DsfrBaseForm):
 
 class ContactForm(DsfrBaseForm):
     channel = forms.ChoiceField(label=_("How"), choices=ContactChannel.choices)
-    at = forms.DateTimeField(
+    at = dates.BoundedDateTimeField(
         label=_("When"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        span=dates.PAST_EVENT,
+        error_messages={"too_late": _("A contact cannot be in the future.")},
         help_text=_("Leave empty for now."),
     )
     note = forms.CharField(
@@ -220,10 +231,11 @@ class SharingBasisForm(DsfrBaseForm):
     basis = forms.ChoiceField(
         label=_("Basis for sharing"), choices=SharingBasis.choices, widget=forms.RadioSelect
     )
-    consent_date = forms.DateField(
+    consent_date = dates.BoundedDateField(
         label=_("Consent given on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        span=dates.PAST_EVENT,
+        error_messages={"too_late": _("The consent date cannot be in the future.")},
     )
     legal_basis = forms.ChoiceField(
         label=_("Legal basis"), required=False, choices=[("", "—")] + LegalBasis.choices
@@ -317,11 +329,7 @@ class HandoverAnswerForm(DsfrBaseForm):
 class TaskForm(DsfrBaseForm):
     title = forms.CharField(label=_("What has to be done"), max_length=500)
     owner_org = forms.ModelChoiceField(label=_("Organisation in charge"), queryset=None)
-    due_on = forms.DateField(
-        label=_("By"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    due_on = dates.BoundedDateField(label=_("By"), required=False, span=dates.PLANNED)
 
     def __init__(self, *args, case=None, groups=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -331,10 +339,7 @@ class TaskForm(DsfrBaseForm):
 
 
 class AppointmentForm(DsfrBaseForm):
-    at = forms.DateTimeField(
-        label=_("When"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
+    at = dates.BoundedDateTimeField(label=_("When"), span=dates.PLANNED)
     purpose = forms.CharField(label=_("What for"), max_length=500)
     place = forms.CharField(
         label=_("Where"),

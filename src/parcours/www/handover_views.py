@@ -9,6 +9,8 @@ from django.views.decorators.http import require_POST
 
 from parcours.access import rules
 from parcours.access.shortcuts import get_case_or_404
+from parcours.audit.enums import Action
+from parcours.audit.journal import record
 from parcours.cases import handover as handovers
 from parcours.cases.models import Handover
 from parcours.core.errors import DomainError
@@ -55,6 +57,8 @@ def handover_detail(request, pk):
 
 
 def _detail_context(request, handover, form=None):
+    """The hand-over page (after a form error too); each rendering is journaled."""
+    record(request.actor, Action.HANDOVER_VIEW, handover.case, reason=f"handover:{handover.pk}")
     answerable = (
         handovers.can_answer(request.actor, handover)
         and handover.status == Handover.Status.PROPOSED

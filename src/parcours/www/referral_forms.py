@@ -11,6 +11,7 @@ from dsfr.forms import DsfrBaseForm
 from parcours.access.groups import FieldGroup
 from parcours.accounts.models import Organisation
 from parcours.cases.enums import LegalBasis, SharingBasis
+from parcours.core import dates
 from parcours.core.geography import departement_choices
 from parcours.referrals.directory import directory_search
 from parcours.referrals.enums import (
@@ -94,9 +95,10 @@ class ConsentForm(DsfrBaseForm):
     purpose = forms.CharField(
         label=_("Purpose"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    given_on = forms.DateField(
+    given_on = dates.BoundedDateField(
         label=_("Consent given on"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        span=dates.PAST_EVENT,
+        error_messages={"too_late": _("The consent date cannot be in the future.")},
         initial=timezone.localdate,
     )
     how = forms.ChoiceField(label=_("How it was given"), choices=ConsentMethod.choices)

@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parcours.access import rules
-from parcours.access.scopes import visible_cases
+from parcours.access.redaction import CaseView, case_view
 from parcours.access.shortcuts import get_case_or_404
+from parcours.audit.enums import Action
+from parcours.audit.journal import record
 from parcours.cases import handover
 from parcours.core.errors import DomainError
 from parcours.core.refs import is_valid_reference
@@ -38,43 +40,52 @@ def _mark_overdue(referrals, now):
     return referrals
 
 
-def case_referral_context(actor, case, editable: bool) -> dict:
-    """Context keys of the case page: the referent's caseworkers see every referral (grouped as
-    attempts per kind of service when there are several) and the consents; another viewer sees
-    only the referrals addressed to its organisation."""
+def case_referral_context(view) -> dict:
+    """Context keys of the case page, from the redaction object: the referent's caseworkers see
+    every referral (grouped as attempts per kind of service when there are several) and the
+    consents; another viewer sees only the referrals addressed to its organisation."""
     now = timezone.now()
+    actor, case = view.actor, view.case
     referrals = (
         Referral.objects.filter(case=case)
         .visible_to(actor)
         .select_related("service", "to_org", "from_org")
     )
-    if not editable:
+    if not view.editable:
         mine = referrals.filter(to_org_id=actor.organisation_id).exclude(
             status=ReferralStatus.DRAFT
         )
-        return {"referral_lines": [], "addressed_referrals": _mark_overdue(list(mine), now)}
+        return {
+            "referral_lines": [],
+            "addressed_referrals": [view.referral_line(r, now) for r in mine],
+        }
     labels = dict(ServiceKind.choices)
+    referrals = list(referrals)
     lines = []
-    kinds = []
-    for referral in referrals:
-        if referral.service.kind not in kinds:
-            kinds.append(referral.service.kind)
-    for kind in kinds:
+    for kind in dict.fromkeys(r.service.kind for r in referrals):
         items = [r for r in referrals if r.service.kind == kind]
-        attempts = services.attempts(case, kind)
+        # The attempts to this kind of service, oldest first, drafts left out (as
+        # ``services.attempts``), read from the referrals already loaded.
+        attempts = sorted(
+            (r for r in items if r.status != ReferralStatus.DRAFT),
+            key=lambda r: (r.created_at, r.pk),
+        )
         if len(attempts) > 1:
             items = attempts
         lines.append(
             {
                 "kind": labels.get(kind, kind),
-                "referrals": _mark_overdue(items, now),
+                "referrals": [view.referral_line(r, now) for r in items],
                 "attempts": len(items) > 1,
             }
         )
     return {
         "referral_lines": lines,
         "addressed_referrals": [],
-        "consents": case.consents.select_related("recipient"),
+        "consents": [
+            (consent, view.org_label(consent.recipient))
+            for consent in case.consents.select_related("recipient")
+        ],
     }
 
 
@@ -182,17 +193,22 @@ def _get_referral_or_404(actor, ref):
         raise Http404
     referral = (
         Referral.objects.visible_to(actor)
-        .select_related("service", "from_org", "to_org", "case", "created_by")
+        .select_related("service", "from_org", "to_org", "case__referent_org", "created_by")
         .filter(ref=ref)
         .first()
     )
-    if referral is None:
+    # A reader of the case who is neither its sender nor its recipient reads a referral only
+    # when it sees the group of the referral's domain (redaction object).
+    if referral is None or not CaseView(actor, referral.case).may_read_referral(referral):
         raise Http404
     return referral
 
 
 def _detail(request, referral, answer_form=None, status=200):
+    """The referral page (after a form error too), from the redaction object of its case;
+    every rendering is journaled."""
     actor = request.actor
+    view = case_view(request, referral.case)
     can_answer = (
         referral_rules.can_answer_referral(actor, referral) and referral.status in AWAITING_ANSWER
     )
@@ -203,12 +219,18 @@ def _detail(request, referral, answer_form=None, status=200):
         "answer_form": answer_form if can_answer else None,
         "can_withdraw": referral_rules.can_withdraw_referral(actor, referral)
         and referral.status in (ReferralStatus.DRAFT, *AWAITING_ANSWER),
-        "case_visible": visible_cases(actor).filter(pk=referral.case_id).exists(),
+        "case_visible": view.visible,
+        "line": view.referral_line(referral),
+        "from_label": view.org_label(referral.from_org),
         "due_at": deadlines.due_at(referral),
         "is_overdue": deadlines.overdue(referral, timezone.now()),
-        "transitions": referral.transitions.select_related("by_org"),
+        "transitions": [
+            (t, view.org_label(t.by_org) if t.by_org_id else "Parcours")
+            for t in referral.transitions.select_related("by_org")
+        ],
         "refusal_label": REFUSAL_LABELS.get(referral.refusal_code, referral.refusal_code),
     }
+    record(actor, Action.REFERRAL_VIEW, referral.case, related=referral)
     return render(request, "www/referrals/detail.html", context, status=status)
 
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from parcours.core import dates
 from parcours.core.geography import departement_choices
 from parcours.shelter.enums import Danger, RiskLevel, ZoneKind, ZoneReason
 
@@ -76,10 +77,11 @@ class PlacementRequestForm(DsfrBaseForm):
         choices=[("3", _("3 — immediate danger")), ("2", _("2 — urgent")), ("1", _("1 — normal"))],
         initial="2",
     )
-    consent_date = forms.DateField(
+    consent_date = dates.BoundedDateField(
         label=_("The person agreed to be placed on"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        span=dates.PAST_EVENT,
+        error_messages={"too_late": _("The consent date cannot be in the future.")},
     )
     operation = forms.CharField(
         label=_("Operation (several people found together)"), required=False, max_length=60
@@ -115,7 +117,13 @@ class ByHandForm(DsfrBaseForm):
     """A place offered outside the network (the 115/SIAO, a hotel), entered by hand."""
 
     name = forms.CharField(label=_("Place offered"), max_length=200)
-    departement = forms.ChoiceField(label=_("Département"), choices=DEPARTEMENTS)
+    departement = forms.ChoiceField(
+        label=_("Département"),
+        choices=DEPARTEMENTS,
+        help_text=_(
+            "With a latitude and a longitude, the point decides: it must lie in this département."
+        ),
+    )
     town = forms.CharField(label=_("Town"), required=False, max_length=200)
     lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
     lon = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)

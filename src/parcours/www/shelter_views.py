@@ -2,6 +2,7 @@
 proposals, places entered by hand, arrivals. Thin: the rules live in parcours.shelter."""
 
 from django.contrib import messages
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.timesince import timesince
@@ -61,9 +62,10 @@ def case_shelter_context(actor, case, groups) -> dict:
         }
     sees_location = "location" in groups
     requests = []
-    for request in case.placement_requests.all():
+    placements_of = Prefetch("placements", queryset=Placement.objects.select_related("facility"))
+    for request in case.placement_requests.prefetch_related(placements_of):
         rows = []
-        for p in request.placements.select_related("facility"):
+        for p in request.placements.all():
             rows.append(
                 {
                     "placement": p,
@@ -218,13 +220,20 @@ def placement_request(request, ref, pk):
 def _render_request(
     request, case, placement_request, propose_form=None, hand_form=None, status=200
 ):
+    """The ranked places; or, while the person's safety is not assessed, nothing to choose from
+    and the way to assess it (ranking such a case would say "outside every danger zone" of any
+    place at all)."""
     actor = request.actor
     can_override = shelter_rules.can_override(actor, case)
-    pairs, why = placements.ranked(actor, placement_request)
+    needs_assessment = zones.needs_assessment(case)
+    pairs, why = ([], []) if needs_assessment else placements.ranked(actor, placement_request)
     choices = [(str(f.pk), str(f.pk)) for f, _r in pairs]
     context = {
         "case": case,
         "request_obj": placement_request,
+        "needs_assessment": needs_assessment,
+        "risk": zones.current_risk(case),
+        "has_zones": bool(zones.active_zones(case)),
         "pairs": pairs,
         "why": [(code, WHY_LABELS.get(code, code)) for code in why],
         "open": placement_request.status == "open"
@@ -236,10 +245,21 @@ def _render_request(
     return render(request, "www/shelter/request.html", context, status=status)
 
 
+def _not_assessed(request, case, placement_request):
+    """A proposal sent for a case whose safety is not assessed: refused, the page says why."""
+    try:
+        placements.require_assessment(case)
+    except placements.SafetyNotAssessed as error:
+        messages.error(request, error.message)
+    return _render_request(request, case, placement_request, status=400)
+
+
 @require_POST
 def placement_propose(request, ref, pk):
     case = _managed_case(request, ref)
     placement_request = _request_or_404(case, pk)
+    if zones.needs_assessment(case):
+        return _not_assessed(request, case, placement_request)
     pairs, _why = placements.ranked(request.actor, placement_request)
     can_override = shelter_rules.can_override(request.actor, case)
     choices = [(str(f.pk), str(f.pk)) for f, _r in pairs]
@@ -264,6 +284,8 @@ def placement_propose(request, ref, pk):
 def placement_by_hand(request, ref, pk):
     case = _managed_case(request, ref)
     placement_request = _request_or_404(case, pk)
+    if zones.needs_assessment(case):
+        return _not_assessed(request, case, placement_request)
     form = ByHandForm(request.POST, can_override=shelter_rules.can_override(request.actor, case))
 
     def action(data):
@@ -324,6 +346,9 @@ UNPLACED_LABELS = {
         "the places that fit went to requests of the same priority, closer to them"
     ),
     "not_enough_places_together": gettext_lazy("not enough places together for the whole family"),
+    "no_safety_assessment": gettext_lazy(
+        "the person's safety is not assessed yet: no place is sought before it"
+    ),
 }
 
 

@@ -1,0 +1,74 @@
+"""Query budgets: the main pages read a fixed number of SQL queries, whatever the number of
+participants, events, contacts, tasks, referrals or placement requests of the case."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from parcours.cases import services
+from tests.conftest import join_case, make_persona, sign_in
+
+
+def _count(client, method, url, data=None):
+    with CaptureQueriesContext(connection) as queries:
+        response = getattr(client, method)(url, data or {})
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def _grow(referent, case, n, tag):
+    """Add ``n`` participants, contacts, notes, tasks, referrals and placement requests."""
+    import uuid
+
+    from parcours.cases import tasks
+    from parcours.referrals import services as referrals
+    from parcours.referrals.enums import ServiceKind
+    from parcours.referrals.models import Service
+    from parcours.shelter import placement
+    from tests.shelter.conftest import yesterday
+    from tests.www.conftest import give_consent
+
+    for i in range(n):
+        other = make_persona(f"{tag}-{i}", kind="ccas", dep="33")
+        join_case(referent, case, other)
+        services.log_contact(referent.actor, case, channel="phone", note=f"Appel {i}")
+        services.add_note(referent.actor, case, text=f"Note {i}")
+        tasks.add_task(referent.actor, case, title=f"Tâche {i}", owner_org=case.referent_org)
+        recipient = make_persona(f"{tag}-r{i}", dep="33")
+        service = Service.objects.create(
+            organisation=recipient.actor.organisation,
+            kind=ServiceKind.SOCIAL_SUPPORT if i % 2 else ServiceKind.SHELTER,
+            name=f"Service fictif {i}",
+            territory=["33"],
+        )
+        give_consent(referent, case, recipient.actor.organisation)
+        referrals.create_and_send(
+            referent.actor, case, service, purpose="Orientation", request_token=uuid.uuid4()
+        )
+        placement.create_request(referent.actor, case, sex="M", consent_date=yesterday())
+
+
+PAGES = {
+    "case_detail": ("get", lambda case: reverse("case_detail", kwargs={"ref": case.ref})),
+    "person_detail": (
+        "get",
+        lambda case: reverse("person_detail", kwargs={"ref": case.person.ref}),
+    ),
+    "my_cases": ("get", lambda case: reverse("my_cases")),
+}
+# The budgets: measured, plus a little room. Raise one only with a reason in the commit.
+BUDGET = {"case_detail": 38, "person_detail": 24, "my_cases": 10}
+
+
+@pytest.mark.parametrize("page_name", sorted(PAGES))
+def test_the_page_reads_a_fixed_number_of_queries(page_name, client, referent, case):
+    method, url = PAGES[page_name]
+    sign_in(client, referent)
+    _grow(referent, case, 1, page_name + "-first")  # one of everything
+    _count(client, method, url(case))  # warm the per-process caches (sessions, network table)
+    small = _count(client, method, url(case))
+    _grow(referent, case, 4, page_name)
+    large = _count(client, method, url(case))
+    assert large == small, f"{page_name}: {small} queries, then {large} with 4 more of everything"
+    assert small <= BUDGET[page_name], f"{page_name}: {small} queries, budget {BUDGET[page_name]}"
