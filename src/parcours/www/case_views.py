@@ -117,7 +117,6 @@ def _case_context(request, case, **forms):
     can_add_task = tasks.can_add_task(actor, case)
     context = {
         "case": view.summary,
-        "view": view,
         "person_name": view.person_name,
         "groups": groups,
         "editable": editable,
