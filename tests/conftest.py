@@ -73,6 +73,18 @@ def outsider(db):
 
 
 @pytest.fixture
+def host(db):
+    """Staff of a shelter organisation (may see where people sleep: it is their house)."""
+    return make_persona(
+        "host",
+        kind=OrganisationKind.SHELTER_FACILITY,
+        role=Role.FACILITY_STAFF,
+        dep="35",
+        may_reveal_location=True,
+    )
+
+
+@pytest.fixture
 def coordinator(db):
     return make_persona(
         "coordinator", kind=OrganisationKind.NATIONAL_COORDINATOR, role=Role.COORDINATOR

@@ -143,17 +143,6 @@ def test_a_consent_date_far_before_the_case_is_refused(referent, case, ccas):
         _add(referent, case, ccas.actor.organisation, consent_date=datetime.date(1, 1, 1))
 
 
-@pytest.fixture
-def host(db):
-    return make_persona(
-        "host-p",
-        kind=OrganisationKind.SHELTER_FACILITY,
-        role=Role.FACILITY_STAFF,
-        dep="35",
-        may_reveal_location=True,
-    )
-
-
 def test_ending_the_host_role_gives_back_what_was_shared_before(referent, case, host):
     join_case(referent, case, host, groups=["social"])
     request = placement.create_request(referent.actor, case, sex="M", consent_date=yesterday())

@@ -31,18 +31,6 @@ def build_facility(organisation, name, departement, *, free=2, capacity=10, **kw
 
 
 @pytest.fixture
-def host(db):
-    """Staff of a shelter organisation (may see where people sleep: it is their house)."""
-    return make_persona(
-        "host",
-        kind=OrganisationKind.SHELTER_FACILITY,
-        role=Role.FACILITY_STAFF,
-        dep="35",
-        may_reveal_location=True,
-    )
-
-
-@pytest.fixture
 def territorial_coordinator(db):
     """The territorial coordinator of Gironde, where the ``case`` fixture's referent is."""
     return make_persona(

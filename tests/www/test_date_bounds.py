@@ -22,11 +22,9 @@ from parcours.www import conference_forms, forms, referral_forms, shelter_forms
 from tests.conferences import conftest as conference_fixtures
 from tests.conferences.conftest import convene
 from tests.conftest import sign_in
-from tests.shelter import conftest as shelter_fixtures
 from tests.shelter.conftest import build_facility, yesterday
 
 partner = conference_fixtures.partner  # a fixture: an association taking part in ``case``
-host = shelter_fixtures.host  # a fixture: the staff of a shelter organisation
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 YEAR_ONE = datetime.datetime(1, 1, 1, 0, 0, tzinfo=PARIS)

@@ -72,3 +72,39 @@ def test_the_page_reads_a_fixed_number_of_queries(page_name, client, referent, c
     large = _count(client, method, url(case))
     assert large == small, f"{page_name}: {small} queries, then {large} with 4 more of everything"
     assert small <= BUDGET[page_name], f"{page_name}: {small} queries, budget {BUDGET[page_name]}"
+
+
+RANKED_BUDGET = 30  # measured 2026-12 (see the commit), plus a little room
+
+
+def test_the_ranked_list_reads_a_fixed_number_of_queries(client, referent, host, case):
+    """The ranked places of a placement request: the same queries with 2 facilities in the
+    network as with 8, with 1 danger zone as with 4, with 1 earlier request as with 4."""
+    from parcours.shelter import network, placement, zones
+    from tests.shelter.conftest import build_facility, yesterday
+
+    zones.assess(referent.actor, case, dangers=["exploiters_nearby"], level="high")
+    zones.add_zone(referent.actor, case, kind="departement", reason="exploiters", departement="06")
+    request = placement.create_request(referent.actor, case, sex="F", consent_date=yesterday())
+    url = reverse("placement_request", kwargs={"ref": case.ref, "pk": request.pk})
+    for dep in ("35", "29"):
+        build_facility(host.actor.organisation, f"Foyer fictif {dep}", dep)
+    network.forget_table()
+    sign_in(client, referent)
+    _count(client, "get", url)  # warm the per-process caches
+    small = _count(client, "get", url)
+    for dep in ("22", "56", "44", "49", "53", "72"):
+        build_facility(host.actor.organisation, f"Foyer fictif {dep}", dep)
+    for dep in ("13", "83", "84"):
+        zones.add_zone(
+            referent.actor, case, kind="departement", reason="relatives", departement=dep
+        )
+    for _ in range(3):
+        placement.create_request(referent.actor, case, sex="F", consent_date=yesterday())
+    network.forget_table()
+    _count(client, "get", url)  # the network table is built once per process, then reused
+    large = _count(client, "get", url)
+    page = client.get(url).content.decode()
+    assert page.count('data-facility="') == 8, "the eight facilities are ranked"
+    assert large == small, f"ranked list: {small} queries, then {large} with more of everything"
+    assert small <= RANKED_BUDGET, f"ranked list: {small} queries, budget {RANKED_BUDGET}"

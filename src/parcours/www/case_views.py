@@ -145,7 +145,7 @@ def _case_context(request, case, **forms):
     context.update(case_conference_context(actor, case, groups))
     from parcours.www.shelter_views import case_shelter_context
 
-    context.update(case_shelter_context(actor, case, groups))
+    context.update(case_shelter_context(view))
     context["pathway"] = pathway(case, groups, recipient_label=view.recipient_label)
     context["pending_handover"] = handover.pending(case) if editable else None
     context["sharing_refused"] = editable and sharing_refusal.already_recorded(case)

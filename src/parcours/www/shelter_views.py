@@ -2,22 +2,18 @@
 proposals, places entered by hand, arrivals. Thin: the rules live in parcours.shelter."""
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from parcours.access import rules
+from parcours.access.redaction import case_view
 from parcours.access.shortcuts import get_case_or_404
 from parcours.core.errors import DomainError
-from parcours.core.geography import departement_name
-from parcours.shelter import batch, zones
+from parcours.shelter import batch, reading, zones
 from parcours.shelter import placement as placements
 from parcours.shelter import rules as shelter_rules
-from parcours.shelter.enums import OPEN, PlacementStatus
 from parcours.shelter.models import DangerZone, Placement, PlacementRequest
 from parcours.www.case_views import _submitted
 from parcours.www.shelter_forms import (
@@ -51,70 +47,9 @@ def _managed_case(request, ref):
     return case
 
 
-def case_shelter_context(actor, case, groups) -> dict:
-    """What the case page shows of safety and shelter (safety group for dangers and zones;
-    location group for where the person was placed)."""
-    delay = placements.time_to_safety(case)
-    label = timesince(case.opened_at, case.opened_at + delay) if delay is not None else ""
-    if not shelter_rules.can_see_zones(actor, case):
-        return {
-            "shelter": {"visible": False, "time_to_safety": delay, "time_to_safety_label": label}
-        }
-    sees_location = "location" in groups
-    requests = []
-    placements_of = Prefetch("placements", queryset=Placement.objects.select_related("facility"))
-    for request in case.placement_requests.prefetch_related(placements_of):
-        rows = []
-        for p in request.placements.all():
-            rows.append(
-                {
-                    "placement": p,
-                    "place": _place_label(p, sees_location),
-                    "can_cancel": p.status in OPEN and shelter_rules.can_manage_safety(actor, case),
-                    "can_arrive": p.status == PlacementStatus.ACCEPTED
-                    and shelter_rules.can_manage_safety(actor, case),
-                }
-            )
-        requests.append({"request": request, "placements": rows})
-    return {
-        "shelter": {
-            "visible": True,
-            "can_manage": shelter_rules.can_manage_safety(actor, case),
-            "risk": zones.current_risk(case),
-            "in_danger": zones.in_danger(case),
-            "zones": [(z, _zone_label(z)) for z in zones.active_zones(case)],
-            "requests": requests,
-            "time_to_safety": delay,
-            "time_to_safety_label": label,
-        }
-    }
-
-
-def _zone_label(zone) -> str:
-    where = zone.where
-    parts = []
-    if where.get("town"):
-        parts.append(where["town"])
-    if where.get("departement"):
-        parts.append(departement_name(where["departement"]))
-    if where.get("lat") is not None and zone.kind == "point":
-        parts.append(f"{where['lat']:.3f}, {where['lon']:.3f}")
-    if where.get("radius_km"):
-        parts.append(_("radius %(km)s km") % {"km": where["radius_km"]})
-    return " — ".join(parts)
-
-
-def _place_label(placement, sees_location: bool) -> str:
-    """A facility's name and town say where the person sleeps: shown with the location group."""
-    if not sees_location:
-        return _("a facility of the network") if placement.facility_id else _("a place by hand")
-    if placement.facility_id:
-        f = placement.facility
-        address = f" — {f.address}" if f.address else ""
-        return f"{f.name} ({departement_name(f.departement)}){address}"
-    place = placement.manual_place or {}
-    where = place.get("town") or departement_name(place.get("departement", ""))
-    return f"{place.get('name', '')} ({where})"
+def case_shelter_context(view) -> dict:
+    """What the case page shows of safety and shelter, from the redaction object."""
+    return {"shelter": reading.shelter_section(view)}
 
 
 def case_risk(request, ref):
@@ -132,7 +67,12 @@ def case_risk(request, ref):
 
 
 def _form_page(request, name, case, form, title, submit):
-    context = {"case": case, "form": form, "page_title": title, "submit_label": submit}
+    context = {
+        "case": case_view(request, case).summary,
+        "form": form,
+        "page_title": title,
+        "submit_label": submit,
+    }
     status = 400 if form.is_bound else 200
     return render(request, f"www/shelter/{name}.html", context, status=status)
 
@@ -228,19 +168,19 @@ def _render_request(
     needs_assessment = zones.needs_assessment(case)
     pairs, why = ([], []) if needs_assessment else placements.ranked(actor, placement_request)
     choices = [(str(f.pk), str(f.pk)) for f, _r in pairs]
+    view = case_view(request, case)
     context = {
-        "case": case,
+        "case": view.summary,
         "request_obj": placement_request,
         "needs_assessment": needs_assessment,
-        "risk": zones.current_risk(case),
+        "risk": reading.risk_line(case),
         "has_zones": bool(zones.active_zones(case)),
-        "pairs": pairs,
+        "places": reading.ranked_places(view, pairs),
         "why": [(code, WHY_LABELS.get(code, code)) for code in why],
         "open": placement_request.status == "open"
         and not placements.open_placements(placement_request).exists(),
         "propose_form": propose_form or ProposeForm(choices=choices, can_override=can_override),
         "hand_form": hand_form or ByHandForm(can_override=can_override),
-        "sees_location": "location" in rules.groups_for(actor, case),
     }
     return render(request, "www/shelter/request.html", context, status=status)
 
