@@ -217,6 +217,23 @@ def test_an_appointment_whose_departement_disagrees_with_its_point_is_refused(re
     assert not zoned.appointments.exists()
 
 
+def test_the_appointment_form_sends_the_point_and_the_point_decides(client, referent, zoned):
+    """Through the page, as a caseworker types it: Cannes' coordinates with the Var's number."""
+    sign_in(client, referent)
+    url = reverse("case_appointment_add", kwargs={"ref": zoned.ref})
+    at = timezone.localtime(_in_two_days()).strftime("%Y-%m-%dT%H:%M")
+    typed = {"at": at, "purpose": "Audition", "place": "Commissariat", "departement": "83"}
+    refused = client.post(url, {**typed, "lat": CANNES[0], "lon": CANNES[1]})
+    assert refused.status_code == 400
+    assert "Alpes-Maritimes" in refused.content.decode()
+    assert not zoned.appointments.exists()
+    lone = client.post(url, {**typed, "lat": CANNES[0]})
+    assert lone.status_code == 400 and not zoned.appointments.exists()
+    accepted = client.post(url, {**typed, "departement": "35", "lat": RENNES[0], "lon": RENNES[1]})
+    assert accepted.status_code == 302
+    assert zoned.appointments.get().where["departement"] == "35"
+
+
 # --- zones ------------------------------------------------------------------------------------
 
 

@@ -380,6 +380,8 @@ def case_appointment_add(request, ref):
             place=data["place"],
             attendees=data["attendees"],
             departement=data["departement"],
+            lat=data["lat"],
+            lon=data["lon"],
             override_reason=data.get("override_reason", ""),
         )
 

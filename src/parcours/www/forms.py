@@ -353,6 +353,16 @@ class AppointmentForm(DsfrBaseForm):
         choices=[("", "—")] + departement_choices(),
         help_text=_("If given, the place is checked against the person's danger zones."),
     )
+    lat = forms.FloatField(
+        label=_("Latitude"),
+        required=False,
+        min_value=-90,
+        max_value=90,
+        help_text=_(
+            "With a latitude and a longitude, the point decides: it must lie in the département."
+        ),
+    )
+    lon = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
     attendees = forms.ModelMultipleChoiceField(
         label=_("Who attends"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )

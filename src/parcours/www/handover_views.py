@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parcours.access import rules
+from parcours.access.redaction import case_view
 from parcours.access.shortcuts import get_case_or_404
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
@@ -40,7 +41,7 @@ def case_handover(request, ref):
     success = _("Hand-over proposed: the organisation is told and will answer.")
     if request.method == "POST" and _submitted(request, form, action, success):
         return redirect("case_detail", ref=case.ref)
-    context = {"case": case, "form": form, "waiting": waiting}
+    context = {"case": case_view(request, case).summary, "form": form, "waiting": waiting}
     return render(request, "www/cases/handover.html", context)
 
 

@@ -126,7 +126,7 @@ def case_referral_new(request, ref):
 
     if request.method == "POST" and _submitted(request, form, action, _("Referral sent.")):
         return redirect("case_detail", ref=case.ref)
-    context = {"case": case, "form": form, "search": search}
+    context = {"case": case_view(request, case).summary, "form": form, "search": search}
     return render(request, "www/referrals/new.html", context)
 
 
@@ -151,7 +151,8 @@ def case_consent_add(request, ref):
 
     if request.method == "POST" and _submitted(request, form, action, _("Consent recorded.")):
         return redirect("case_detail", ref=case.ref)
-    return render(request, "www/referrals/consent_add.html", {"case": case, "form": form})
+    context = {"case": case_view(request, case).summary, "form": form}
+    return render(request, "www/referrals/consent_add.html", context)
 
 
 @require_POST
