@@ -12,7 +12,7 @@ from parcours.cases.models import Case, Contact
 from parcours.core.errors import DomainError, NotAllowed
 from parcours.people.models import Person
 from parcours.people.search import matching_person_ids
-from tests.conftest import PERSON, make_persona
+from tests.conftest import PERSON, join_case, make_persona
 
 
 def test_open_case_makes_the_organisation_referent(referent):
@@ -135,9 +135,16 @@ def test_participants_cannot_add_participants(case, participant, outsider):
         )
 
 
-def test_note_only_in_a_group_the_author_sees(case, db):
-    shelter = make_persona("shelter", kind="shelter_facility", role="facility_staff")
-    referent_actor = case.referent_user and None
-    assert referent_actor is None
+def test_note_only_in_a_group_the_author_sees(referent, case):
+    """A participant that sees the social group writes social notes, not safety ones; an
+    organisation outside the case writes none."""
+    partner = make_persona("partner-social", dep="33")
+    join_case(referent, case, partner, groups=["social"])
     with pytest.raises(NotAllowed):
-        services.add_note(shelter.actor, case, text="x", group="social")
+        services.add_note(partner.actor, case, text="Menaces (fictif)", group="safety")
+    assert not case.events.filter(group="safety", kind="note").exists()
+    services.add_note(partner.actor, case, text="Rendez-vous CAF pris (fictif)", group="social")
+    assert case.events.filter(group="social", kind="note").count() == 1
+    stranger = make_persona("shelter", kind="shelter_facility", role="facility_staff")
+    with pytest.raises(NotAllowed):
+        services.add_note(stranger.actor, case, text="x", group="social")
