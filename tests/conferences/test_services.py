@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 
 from parcours.access import rules
 from parcours.access.actor import actor_for
+from parcours.access.redaction import CaseView
 from parcours.alerts.models import Notification
 from parcours.audit.enums import Action
 from parcours.audit.models import JournalEntry
@@ -111,7 +112,9 @@ def test_convening_needs_an_agenda_a_date_to_come_and_organisations_of_the_pathw
     assert not Notification.objects.exists()
 
 
-def test_the_host_shelter_is_invited_only_by_who_sees_the_location(referent, territorial, case):
+def test_the_host_shelter_is_invited_only_by_who_sees_the_location(
+    referent, participant, territorial, case
+):
     shelter = make_persona("shelter", dep="33")
     add_participant(
         referent.actor,
@@ -124,11 +127,15 @@ def test_the_host_shelter_is_invited_only_by_who_sees_the_location(referent, ter
     )
     conference = convene(referent.actor, case)
     assert conference.invitations.filter(organisation=shelter.actor.organisation).exists()
-    police_groups = frozenset({"identity", "justice"})
-    names = [i.organisation.name for i in services.visible_invitations(conference, police_groups)]
-    assert shelter.actor.organisation.name not in names
-    names = [i.organisation.name for i in services.visible_invitations(conference, {"location"})]
-    assert shelter.actor.organisation.name in names
+
+    def invited(persona):
+        view = CaseView(actor_for(persona.user), case)
+        return [line.organisation for line in view.conference(conference).invitations]
+
+    name = shelter.actor.organisation.name
+    assert name not in invited(participant)  # the police: identity and justice only
+    assert name in invited(referent)  # designated for locations
+    assert name in invited(shelter)  # an organisation always sees its own name
 
 
 # Consent -----------------------------------------------------------------------------------
@@ -295,11 +302,11 @@ def test_each_reader_sees_the_points_and_decisions_of_its_groups(
     referent, participant, partner, outsider, case, held
 ):
     def seen(persona):
-        groups = rules.groups_for(actor_for(persona.user), case)
-        return (
-            _texts(services.visible_agenda(held, groups)),
-            _texts(services.visible_decisions(held, groups)),
-        )
+        view = CaseView(actor_for(persona.user), case)
+        if not view.visible:
+            return ([], [])
+        detail = view.conference(held)
+        return (_texts(detail.agenda), _texts(detail.decisions))
 
     assert seen(referent) == (
         [SOCIAL_POINT, JUSTICE_POINT],
@@ -308,6 +315,6 @@ def test_each_reader_sees_the_points_and_decisions_of_its_groups(
     assert seen(participant) == ([JUSTICE_POINT], [JUSTICE_DECISION])
     assert seen(partner) == ([SOCIAL_POINT], [SOCIAL_DECISION])
     assert seen(outsider) == ([], [])
-    assert not services.visible_conferences(outsider.actor, case).exists()
+    assert CaseView(outsider.actor, case).conferences() == []
     assert not conference_rules.can_view_conference(outsider.actor, held)
-    assert list(services.visible_conferences(participant.actor, case)) == [held]
+    assert [line.pk for line in CaseView(participant.actor, case).conferences()] == [held.pk]

@@ -405,6 +405,20 @@ class CaseView:
             is_overdue=deadlines.overdue(referral, now or timezone.now()),
         )
 
+    # -- conferences --------------------------------------------------------------------------
+
+    def conferences(self):
+        """The case's conferences as this reader may see them (``conferences.reading``)."""
+        from parcours.conferences.reading import conference_lines
+
+        return conference_lines(self)
+
+    def conference(self, conference):
+        """One conference of the case as this reader may see it (``conferences.reading``)."""
+        from parcours.conferences.reading import conference_detail
+
+        return conference_detail(self, conference)
+
 
 def case_view(request_or_actor, case) -> CaseView:
     """The redaction object of (actor, case), computed once per request."""

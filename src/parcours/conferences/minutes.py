@@ -15,11 +15,10 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from parcours.access import rules
-from parcours.access.groups import FieldGroup
+from parcours.access.redaction import CaseView
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
 from parcours.conferences import rules as conference_rules
-from parcours.conferences import services
 from parcours.conferences.enums import ConferenceStatus
 from parcours.core.errors import DomainError, NotAllowed
 
@@ -34,19 +33,14 @@ class NoFetch(URLFetcher):
 
 
 def minutes_context(actor, conference) -> dict:
-    """What the minutes show to ``actor``: the parts in the groups it sees, nothing else."""
-    case = conference.case
-    groups = rules.groups_for(actor, case)
+    """What the minutes show to ``actor``, from the redaction object only: the parts in the
+    groups it sees, nothing else (``parcours.conferences.reading``)."""
+    view = CaseView(actor, conference.case)
+    organisation = getattr(actor, "organisation", None)
     return {
-        "case": case,
-        "conference": conference,
-        "groups": groups,
-        "show_identity": FieldGroup.IDENTITY in groups,
-        "consent": getattr(conference, "consent", None),
-        "invitations": services.visible_invitations(conference, groups),
-        "agenda": services.visible_agenda(conference, groups),
-        "decisions": services.visible_decisions(conference, groups),
-        "reader": actor.organisation,
+        "case": view.summary,
+        "conference": view.conference(conference),
+        "reader": organisation.name if organisation is not None else "",
         "printed_at": timezone.now(),
     }
 

@@ -6,7 +6,6 @@ gets a 404 from the pages.
 """
 
 from parcours.access import rules
-from parcours.access.groups import FieldGroup
 from parcours.access.rules import CASE_EDITOR_ROLES
 from parcours.cases.enums import CaseStatus
 
@@ -54,11 +53,3 @@ def organisation_groups(case, organisation) -> frozenset[str]:
         return ALL_GROUPS
     participation = case.participants.filter(organisation=organisation, active=True).first()
     return frozenset(participation.groups) if participation else frozenset()
-
-
-def hidden_org_ids(case, groups) -> set[int]:
-    """Organisations a reader without the location group must not see named: the one definition
-    in the redaction object (``access.redaction.location_revealing_org_ids``)."""
-    from parcours.access.redaction import location_revealing_org_ids
-
-    return set() if FieldGroup.LOCATION in groups else location_revealing_org_ids(case)

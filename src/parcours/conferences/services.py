@@ -440,39 +440,3 @@ def cancel(
         invited = [i.organisation for i in locked.invitations.select_related("organisation")]
         _tell_others(actor, locked, invited, "conference_cancelled", "cancelled")
     return locked
-
-
-# Reading, within the reader's groups ------------------------------------------------------
-
-
-def visible_conferences(actor, case):
-    """The case's conferences, for whoever may see the case (none otherwise)."""
-    if not rules.can_view_case(actor, case):
-        return Conference.objects.none()
-    return case.conferences.select_related("convened_by_org").order_by("-at", "-pk")
-
-
-def visible_agenda(conference, groups) -> list[AgendaItem]:
-    return [item for item in conference.agenda.all() if item.group in groups]
-
-
-def visible_decisions(conference, groups) -> list[Decision]:
-    """Decisions in the reader's groups; ``owner_visible`` is False for a host shelter the
-    reader may not know about (its name says where the person sleeps)."""
-    hidden = conference_rules.hidden_org_ids(conference.case, groups)
-    decisions = []
-    for decision in conference.decisions.select_related("owner_org", "task"):
-        if decision.group in groups:
-            decision.owner_visible = decision.owner_org_id not in hidden
-            decisions.append(decision)
-    return decisions
-
-
-def visible_invitations(conference, groups) -> list[Invitation]:
-    """Invited organisations, without the host shelter for a reader without the location."""
-    hidden = conference_rules.hidden_org_ids(conference.case, groups)
-    return [
-        invitation
-        for invitation in conference.invitations.select_related("organisation")
-        if invitation.organisation_id not in hidden
-    ]

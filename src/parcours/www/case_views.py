@@ -142,7 +142,7 @@ def _case_context(request, case, **forms):
     context.update(case_referral_context(view))
     from parcours.www.conference_views import case_conference_context
 
-    context.update(case_conference_context(actor, case, groups))
+    context.update(case_conference_context(view))
     from parcours.www.shelter_views import case_shelter_context
 
     context.update(case_shelter_context(view))

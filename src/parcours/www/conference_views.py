@@ -8,13 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from parcours.access import rules
-from parcours.access.groups import FieldGroup
+from parcours.access.redaction import case_view
 from parcours.access.shortcuts import get_case_or_404
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
 from parcours.cases.tasks import owner_choices
-from parcours.conferences import minutes, services
+from parcours.conferences import minutes, reading, services
 from parcours.conferences import rules as conference_rules
 from parcours.conferences.enums import ConferenceStatus
 from parcours.conferences.models import Conference
@@ -27,18 +26,21 @@ from parcours.www.conference_forms import (
 )
 
 
-def case_conference_context(actor, case, groups) -> dict:
-    """Context keys of the case page: the case's conferences and whether the actor may convene."""
+def case_conference_context(view) -> dict:
+    """Context keys of the case page, from the redaction object: the case's conferences and
+    whether the reader may convene one."""
     return {
-        "conferences": list(services.visible_conferences(actor, case)),
-        "can_convene_conference": conference_rules.can_convene(actor, case),
+        "conferences": view.conferences(),
+        "can_convene_conference": conference_rules.can_convene(view.actor, view.case),
     }
 
 
 def _get_conference_or_404(actor, ref, pk):
     case = get_case_or_404(actor, ref)
     conference = (
-        Conference.objects.filter(case=case, pk=pk).select_related("convened_by_org").first()
+        Conference.objects.filter(case=case, pk=pk)
+        .select_related("convened_by_org", "consent")
+        .first()
     )
     if conference is None or not conference_rules.can_view_conference(actor, conference):
         raise Http404
@@ -52,7 +54,8 @@ def conference_new(request, ref):
     case = get_case_or_404(actor, ref)
     if not conference_rules.can_convene(actor, case):
         raise Http404
-    groups = rules.groups_for(actor, case)
+    view = case_view(request, case)
+    groups = view.groups
     form = ConveneForm(request.POST or None, case=case, groups=groups)
     convened = []
 
@@ -75,27 +78,22 @@ def conference_new(request, ref):
         return redirect("conference_detail", ref=case.ref, pk=convened[0].pk)
     # The form lists who takes part in the case: a read of the case, journaled.
     record(actor, Action.VIEW_CASE, case, groups=groups, reason="conference:new")
-    return render(request, "www/conferences/new.html", {"case": case, "form": form})
+    return render(request, "www/conferences/new.html", {"case": view.summary, "form": form})
 
 
-def _detail_context(actor, conference, cancel_form=None):
-    case = conference.case
-    groups = rules.groups_for(actor, case)
+def _detail_context(request, conference, cancel_form=None):
+    """The conference page, from the redaction object only."""
+    actor = request.actor
+    view = case_view(request, conference.case)
+    detail = view.conference(conference)
     planned = conference.status == ConferenceStatus.PLANNED
     can_manage = conference_rules.can_manage_conference(actor, conference)
-    consent = getattr(conference, "consent", None)
     return {
-        "case": case,
-        "conference": conference,
-        "groups": groups,
-        "consent": consent,
-        "show_identity": FieldGroup.IDENTITY in groups,
-        "show_social": FieldGroup.SOCIAL in groups,
-        "invitations": services.visible_invitations(conference, groups),
-        "agenda": services.visible_agenda(conference, groups),
-        "decisions": services.visible_decisions(conference, groups),
+        "case": view.summary,
+        "conference": detail,
+        "groups": view.groups,
         "can_record_consent": planned
-        and consent is None
+        and detail.consent is None
         and conference_rules.can_record_consent(actor, conference),
         "can_record": planned and can_manage,
         "cancel_form": (cancel_form or CancelForm(initial={"version": conference.version}))
@@ -120,7 +118,7 @@ def conference_detail(request, ref, pk):
     """The conference: when, who, consent, agenda and decisions within the reader's groups."""
     actor = request.actor
     conference = _get_conference_or_404(actor, ref, pk)
-    context = _detail_context(actor, conference)
+    context = _detail_context(request, conference)
     _journal_view(actor, conference, context["groups"])
     return render(request, "www/conferences/detail.html", context)
 
@@ -149,7 +147,8 @@ def conference_consent(request, ref, pk):
 
     if request.method == "POST" and _submitted(request, form, action, _("Consent recorded.")):
         return redirect("conference_detail", ref=conference.case.ref, pk=conference.pk)
-    context = {"case": conference.case, "conference": conference, "form": form}
+    view = case_view(request, conference.case)
+    context = {"case": view.summary, "conference": view.conference(conference), "form": form}
     return render(request, "www/conferences/consent.html", context)
 
 
@@ -163,17 +162,12 @@ def conference_record(request, ref, pk):
     if conference.status != ConferenceStatus.PLANNED:
         messages.info(request, _("This conference is no longer planned."))
         return redirect("conference_detail", ref=case.ref, pk=conference.pk)
-    groups = rules.groups_for(actor, case)
-    hidden = conference_rules.hidden_org_ids(case, groups)
-    invited = conference.invitations.exclude(organisation_id__in=hidden).values_list(
-        "organisation_id", flat=True
-    )
-    from parcours.accounts.models import Organisation
-
+    view = case_view(request, case)
+    groups = view.groups
     form = RecordForm(
         request.POST or None,
         initial={"version": conference.version},
-        invited=Organisation.objects.filter(pk__in=list(invited)).order_by("name"),
+        invited=reading.invited_organisations(view, conference),
         owners=owner_choices(case, groups),
         groups=groups,
     )
@@ -192,13 +186,7 @@ def conference_record(request, ref, pk):
         request, form, action, _("Conference recorded; each decision is now a task.")
     ):
         return redirect("conference_detail", ref=case.ref, pk=conference.pk)
-    context = {
-        "case": case,
-        "conference": conference,
-        "form": form,
-        "consent": getattr(conference, "consent", None),
-        "agenda": services.visible_agenda(conference, groups),
-    }
+    context = {"case": view.summary, "conference": view.conference(conference), "form": form}
     _journal_view(actor, conference, groups)
     return render(request, "www/conferences/record.html", context)
 
@@ -216,8 +204,10 @@ def conference_cancel(request, ref, pk):
 
     if _submitted(request, form, action, _("Conference cancelled; the invited are told.")):
         return redirect("conference_detail", ref=conference.case.ref, pk=conference.pk)
+    case = conference.case
     conference.refresh_from_db()
-    context = _detail_context(actor, conference, cancel_form=form)
+    conference.case = case
+    context = _detail_context(request, conference, cancel_form=form)
     _journal_view(actor, conference, context["groups"])
     return render(request, "www/conferences/detail.html", context, status=400)
 

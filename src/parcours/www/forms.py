@@ -359,7 +359,7 @@ class AppointmentForm(DsfrBaseForm):
         min_value=-90,
         max_value=90,
         help_text=_(
-            "With a latitude and a longitude, the point decides: it must lie in the département."
+            "With a latitude and a longitude, the point decides: it must lie in this département."
         ),
     )
     lon = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
