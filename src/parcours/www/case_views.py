@@ -269,7 +269,8 @@ def case_participant_add(request, ref):
 
     if request.method == "POST" and _submitted(request, form, action, _("Participant added.")):
         return redirect("case_detail", ref=case.ref)
-    return render(request, "www/cases/participant_add.html", {"case": case, "form": form})
+    context = {"case": case_view(request, case).summary, "form": form}
+    return render(request, "www/cases/participant_add.html", context)
 
 
 @require_POST
