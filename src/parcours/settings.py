@@ -250,7 +250,7 @@ AXES_COOLOFF_TIME = envconfig.integer("PARCOURS_SIGNIN_COOLOFF_MINUTES", default
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # keep failures only
-AXES_LOCKOUT_TEMPLATE = "www/auth/locked_out.html"
+AXES_LOCKOUT_TEMPLATE = "www/account/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = envconfig.integer("PARCOURS_PROXY_COUNT", default=0)
 AXES_VERBOSE = False
 

@@ -18,7 +18,10 @@ from parcours.core.errors import DomainError
 from parcours.referrals import services as referral_services
 from parcours.referrals.models import Consent
 from parcours.shelter import placement
-from parcours.www import conference_forms, forms, referral_forms, shelter_forms
+from parcours.www.cases import forms
+from parcours.www.conferences import forms as conference_forms
+from parcours.www.referrals import forms as referral_forms
+from parcours.www.shelter import forms as shelter_forms
 from tests.conferences import conftest as conference_fixtures
 from tests.conferences.conftest import convene
 from tests.conftest import sign_in

@@ -1,0 +1,70 @@
+"""The case page, composed of sections.
+
+Each section is a small module of this package that takes the redaction object of the request
+(``access.redaction.CaseView``) and the forms of a re-render after an error, and returns the
+context keys its template needs; ``SECTIONS`` says where each stands on the page. A new
+capability adds a section (a module, a template, a line below) without touching the others, and
+joins the page-wide redaction test in the same commit. No two sections may give the same key.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from parcours.www.cases.sections import (
+    appointments,
+    conferences,
+    contacts,
+    participants,
+    pathway,
+    referrals,
+    safety,
+    summary,
+    tasks,
+    timeline,
+)
+
+COLUMNS = ("top", "main", "side")  # full width, then the wide column and the narrow one
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    column: str
+    template: str
+    context: Callable  # (view, forms) -> dict of context keys
+
+
+def _section(module, column) -> Section:
+    name = module.__name__.rsplit(".", 1)[-1]
+    return Section(name, column, f"www/cases/sections/{name}.html", module.context)
+
+
+SECTIONS: list[Section] = [
+    _section(summary, "top"),
+    _section(safety, "top"),
+    _section(pathway, "top"),
+    _section(timeline, "main"),
+    _section(participants, "side"),
+    _section(tasks, "side"),
+    _section(appointments, "side"),
+    _section(referrals, "side"),
+    _section(conferences, "side"),
+    _section(contacts, "side"),
+]
+
+
+def page_context(view, forms: dict) -> dict:
+    """The case page's context: what every section shares (the case's summary, the reader's
+    groups, whether it edits the case), each section's keys, and ``sections``, the templates by
+    column."""
+    context = {"case": view.summary, "groups": view.groups, "editable": view.editable}
+    layout: dict[str, list[str]] = {column: [] for column in COLUMNS}
+    for section in SECTIONS:
+        keys = section.context(view, forms)
+        clash = context.keys() & keys.keys()
+        if clash:
+            raise ValueError(f"section {section.name} gives keys already given: {sorted(clash)}")
+        context.update(keys)
+        layout[section.column].append(section.template)
+    context["sections"] = layout
+    return context

@@ -1,0 +1,1 @@
+"""What every journey's screens share: running a form's action (``submit``)."""
