@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from parcours.access.actor import Actor, actor_for
-from parcours.accounts.enums import OrganisationKind, Role
 from parcours.cases import services
 from parcours.cases.enums import ParticipantRole, SharingBasis
+from parcours.core.actor import Actor, actor_for
+from parcours.core.roles import OrganisationKind, Role
 from tests.factories import MembershipFactory, OrganisationFactory
 
 

@@ -5,9 +5,9 @@ import datetime
 import factory
 from django.utils import timezone
 
-from parcours.accounts.enums import OrganisationKind, Role
 from parcours.accounts.models import Membership, Organisation, User
 from parcours.cases.models import Case
+from parcours.core.roles import OrganisationKind, Role
 from parcours.people.models import Person
 
 

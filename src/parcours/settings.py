@@ -126,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "parcours.accounts.context_processors.active_organisation",
+                "parcours.access.context_processors.coordination",
                 "parcours.alerts.context_processors.unread_notifications",
             ],
             "string_if_invalid": "" if MODE != "test" else "INVALID[%s]",

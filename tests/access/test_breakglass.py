@@ -10,9 +10,9 @@ from django.utils import timezone
 from parcours.access import breakglass, rules
 from parcours.access.models import BreakGlassGrant
 from parcours.access.scopes import visible_cases
-from parcours.accounts.enums import OrganisationKind, Role
 from parcours.audit.models import JournalEntry
 from parcours.core.errors import DomainError, NotAllowed
+from parcours.core.roles import OrganisationKind, Role
 from tests.conftest import make_persona, sign_in
 
 REASON = "Appel de la gendarmerie : la personne est signalée en danger immédiat ce soir."

@@ -16,8 +16,8 @@ from django.urls import reverse
 from parcours.access import breakglass
 from parcours.access.scopes import visible_cases, visible_people
 from parcours.access.shortcuts import get_case_or_404, get_person_or_404
-from parcours.accounts.enums import OrganisationKind, Role
 from parcours.cases import services
+from parcours.core.roles import OrganisationKind, Role
 from tests.conftest import PERSON, make_persona, sign_in
 
 pytestmark = pytest.mark.skipif(

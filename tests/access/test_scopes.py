@@ -3,10 +3,10 @@
 import pytest
 
 from parcours.access import rules
-from parcours.access.groups import ALL_GROUPS
 from parcours.access.scopes import visible_cases, visible_people
-from parcours.accounts.enums import OrganisationKind, Role
 from parcours.cases import services
+from parcours.core.groups import ALL_GROUPS
+from parcours.core.roles import OrganisationKind, Role
 from tests.conftest import make_persona
 
 
@@ -78,7 +78,7 @@ def test_revoked_membership_stops_at_once(case, referent):
     membership = referent.actor.membership
     membership.active = False
     membership.save()
-    from parcours.access.actor import actor_for
+    from parcours.core.actor import actor_for
 
     actor = actor_for(referent.user)
     assert actor.membership is None

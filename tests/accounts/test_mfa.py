@@ -11,8 +11,8 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
-from parcours.accounts.enums import OrganisationKind, Role
 from parcours.accounts.mfa import requires_mfa, requires_webauthn
+from parcours.core.roles import OrganisationKind, Role
 from tests.conftest import TEST_TOTP_SECRET, make_persona, sign_in, sign_in_by_form, totp_code
 from tests.factories import MembershipFactory
 

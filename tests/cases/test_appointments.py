@@ -39,7 +39,7 @@ def test_a_colleague_without_the_location_sees_the_appointment_not_its_place(
     other = make_persona("ccas-a", kind="ccas")
 
     join_case(referent, case, other, groups=["identity", "social"], role="support")
-    from parcours.access.actor import actor_for
+    from parcours.core.actor import actor_for
 
     [seen] = CaseView(actor_for(other.user), case).appointments()
     assert not seen.place and seen.place_hidden

@@ -8,12 +8,12 @@ from django.utils import timezone
 
 from parcours.access import rules
 from parcours.access.scopes import visible_cases
-from parcours.accounts.enums import OrganisationKind
 from parcours.alerts import inbox
 from parcours.audit.models import JournalEntry
 from parcours.cases import handover
 from parcours.cases.models import Handover
 from parcours.core.errors import DomainError, NotAllowed, StaleVersion
+from parcours.core.roles import OrganisationKind
 from tests.conftest import make_persona, sign_in
 
 

@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from parcours.access import rules
-from parcours.access.actor import actor_for
-from parcours.accounts.enums import OrganisationKind, Role
 from parcours.accounts.models import Membership
 from parcours.cases import participants, services, sharing_refusal
 from parcours.cases.enums import LegalBasis, SharingBasis
+from parcours.core.actor import actor_for
 from parcours.core.errors import DomainError
+from parcours.core.roles import OrganisationKind, Role
 from parcours.referrals import services as referrals
 from parcours.referrals.enums import ServiceKind
 from parcours.referrals.models import Service

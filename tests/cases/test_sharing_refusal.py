@@ -4,11 +4,11 @@ notification (département only), once."""
 import pytest
 from django.urls import reverse
 
-from parcours.accounts.enums import OrganisationKind, Role
 from parcours.alerts import inbox
 from parcours.alerts.models import Notification
 from parcours.cases.sharing_refusal import record_refusal
 from parcours.core.errors import NotAllowed
+from parcours.core.roles import OrganisationKind, Role
 from tests.conftest import make_persona, sign_in
 
 

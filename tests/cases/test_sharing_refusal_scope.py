@@ -14,14 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from parcours.access import breakglass, rules
-from parcours.access.groups import ALL_GROUPS
 from parcours.access.scopes import visible_cases, visible_people
-from parcours.accounts.enums import OrganisationKind, Role
 from parcours.alerts import inbox
 from parcours.cases.enums import EventKind, LegalBasis, ParticipantRole, SharingBasis
 from parcours.cases.models import Case, Participant
 from parcours.cases.sharing_refusal import record_refusal
 from parcours.cases.timeline import add_event
+from parcours.core.groups import ALL_GROUPS
+from parcours.core.roles import OrganisationKind, Role
 from tests.conftest import make_persona, sign_in
 
 REASON = "Appel de la gendarmerie : la personne est signalée en danger immédiat ce soir."

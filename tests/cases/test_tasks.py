@@ -90,7 +90,7 @@ def test_a_shelter_participant_with_the_social_group_adds_tasks(case, referent, 
 
     shelter = make_persona("shelter-t", kind="shelter_facility", role="facility_staff")
     join_case(referent, case, shelter, groups=["identity", "social"], role="support")
-    from parcours.access.actor import actor_for
+    from parcours.core.actor import actor_for
 
     actor = actor_for(shelter.user)
     task = tasks.add_task(actor, case, title="Accueil", owner_org=shelter.actor.organisation)

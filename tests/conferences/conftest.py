@@ -7,9 +7,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from parcours.access.actor import actor_for
-from parcours.accounts.enums import OrganisationKind, Role
 from parcours.conferences import services
+from parcours.core.actor import actor_for
+from parcours.core.roles import OrganisationKind, Role
 from tests.conftest import join_case, make_persona
 
 SOCIAL_POINT = "Point sur le logement et les ressources"

@@ -5,10 +5,10 @@ import pytest
 from django.utils import formats, timezone, translation
 from weasyprint import HTML
 
-from parcours.access.actor import actor_for
 from parcours.audit.enums import Action
 from parcours.audit.models import JournalEntry
 from parcours.conferences import minutes
+from parcours.core.actor import actor_for
 from parcours.core.errors import DomainError, NotAllowed
 from tests.conferences.conftest import (
     JUSTICE_DECISION,

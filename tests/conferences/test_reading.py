@@ -9,12 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from parcours.access.actor import actor_for
 from parcours.access.redaction import CaseView
-from parcours.accounts.enums import OrganisationKind, Role
 from parcours.cases.enums import ParticipantRole, SharingBasis
 from parcours.cases.services import add_participant
 from parcours.conferences import minutes, reading, services
+from parcours.core.actor import actor_for
+from parcours.core.roles import OrganisationKind, Role
 from tests.conferences.conftest import JUSTICE_DECISION, consent, convene
 from tests.conftest import join_case, make_persona, sign_in
 

@@ -7,7 +7,6 @@ import pytest
 from django.utils import timezone, translation
 
 from parcours.access import rules
-from parcours.access.actor import actor_for
 from parcours.access.redaction import CaseView
 from parcours.alerts.models import Notification
 from parcours.audit.enums import Action
@@ -20,6 +19,7 @@ from parcours.conferences import rules as conference_rules
 from parcours.conferences import services
 from parcours.conferences.enums import ConferenceStatus
 from parcours.conferences.models import Conference, Decision
+from parcours.core.actor import actor_for
 from parcours.core.errors import DomainError, NotAllowed, StaleVersion
 from tests.conferences.conftest import (
     JUSTICE_DECISION,

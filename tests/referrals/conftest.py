@@ -6,7 +6,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from parcours.accounts.enums import OrganisationKind
+from parcours.core.roles import OrganisationKind
 from parcours.referrals import services
 from parcours.referrals.enums import ServiceKind
 from parcours.referrals.models import Service

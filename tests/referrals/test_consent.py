@@ -5,9 +5,9 @@ import pytest
 from django.utils import timezone
 
 from parcours.access import rules
-from parcours.access.actor import actor_for
 from parcours.audit.models import JournalEntry
 from parcours.cases.enums import LegalBasis, SharingBasis
+from parcours.core.actor import actor_for
 from parcours.core.errors import DomainError, NotAllowed
 from parcours.referrals import services
 from parcours.referrals.enums import ReferralStatus as S

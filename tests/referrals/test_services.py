@@ -5,10 +5,10 @@ import pytest
 from django.utils import timezone
 
 from parcours.access import rules
-from parcours.access.actor import actor_for
-from parcours.access.groups import FieldGroup
 from parcours.cases.enums import LegalBasis, SharingBasis
+from parcours.core.actor import actor_for
 from parcours.core.errors import DomainError, NotAllowed
+from parcours.core.groups import FieldGroup
 from parcours.referrals import services
 from parcours.referrals.enums import (
     ANSWER_DELAY_HOURS,

@@ -43,14 +43,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from parcours.access import breakglass
-from parcours.access.actor import actor_for
-from parcours.access.groups import FieldGroup
-from parcours.accounts.enums import OrganisationKind, Role
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
 from parcours.cases import appointments, handover, services, tasks
 from parcours.cases.enums import ContactChannel, ParticipantRole
 from parcours.conferences import services as conferences
+from parcours.core.actor import actor_for
+from parcours.core.groups import FieldGroup
+from parcours.core.roles import OrganisationKind, Role
 from parcours.referrals import services as referrals
 from parcours.referrals.enums import ServiceKind
 from parcours.referrals.models import Service

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from parcours.accounts.enums import OrganisationKind, Role
 from parcours.core.geography import departement_point
+from parcours.core.roles import OrganisationKind, Role
 from parcours.shelter.models import Facility
 from tests.conftest import make_persona
 

@@ -36,8 +36,8 @@ CONFERENCE_MATRIX = {
 def make_conference(case, *, held=False):
     """A conference of ``case`` convened by its referent (held: in the past, with the person's
     consent, attendance and one justice decision for the case's police participant)."""
-    from parcours.access.actor import actor_for
     from parcours.conferences import services
+    from parcours.core.actor import actor_for
 
     actor = actor_for(case.referent_user)
     now = timezone.now()

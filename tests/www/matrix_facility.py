@@ -32,7 +32,7 @@ FACILITY_MATRIX = {
 
 def make_facility(*, dep="13", capacity=10, free=3, organisation=None, **fields):
     """A facility of a shelter organisation (a new one unless given), updated an hour ago."""
-    from parcours.accounts.enums import OrganisationKind
+    from parcours.core.roles import OrganisationKind
     from parcours.shelter.models import Facility
     from tests.factories import OrganisationFactory
 
@@ -56,7 +56,7 @@ def make_facility(*, dep="13", capacity=10, free=3, organisation=None, **fields)
 
 def propose_to(case, facility):
     """The case's referent asks a safe place of ``facility`` (the request, then the proposal)."""
-    from parcours.access.actor import actor_for
+    from parcours.core.actor import actor_for
     from parcours.shelter import placement, zones
 
     actor = actor_for(case.referent_user)

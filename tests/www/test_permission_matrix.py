@@ -184,8 +184,8 @@ def test_every_route_is_in_the_matrix():
 
 
 def _make_task(case):
-    from parcours.access.actor import actor_for
     from parcours.cases import tasks
+    from parcours.core.actor import actor_for
 
     actor = actor_for(case.referent_user)
     return tasks.add_task(actor, case, title="Prendre rendez-vous", owner_org=case.referent_org)
@@ -194,7 +194,7 @@ def _make_task(case):
 def _shelter_url(name, kind, case):
     import datetime
 
-    from parcours.access.actor import actor_for
+    from parcours.core.actor import actor_for
     from parcours.shelter import placement, zones
 
     actor = actor_for(case.referent_user)
@@ -233,9 +233,9 @@ def _url(name, kind, case):
     if kind in ("zone", "placement_request", "placement"):
         return _shelter_url(name, kind, case)
     if kind == "handover":
-        from parcours.access.actor import actor_for
         from parcours.accounts.models import Organisation
         from parcours.cases import handover
+        from parcours.core.actor import actor_for
 
         proposal = handover.pending(case) or handover.propose(
             actor_for(case.referent_user),

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parcours.access import rules
-from parcours.access.groups import FieldGroup
+from parcours.core.groups import FieldGroup
 
 NETWORK_FACILITY = _("a facility of the network")
 SYSTEM = "Parcours"
@@ -33,9 +33,9 @@ def location_revealing_org_ids(case) -> set[int]:
     """Organisations whose name says (or said) where the person sleeps: host shelters and any
     facility organisation taking part, past ones included; facilities asked for a place; the
     recipients of referrals to a shelter service. Never the referent (it holds the case)."""
-    from parcours.accounts.enums import OrganisationKind
     from parcours.cases.enums import ParticipantRole
     from parcours.cases.models import Participant
+    from parcours.core.roles import OrganisationKind
     from parcours.referrals.enums import ServiceKind
     from parcours.referrals.models import Referral
     from parcours.shelter.models import Placement

@@ -1,11 +1,11 @@
 """Object rules: who may see and do what on a case or a person. Deny by default.
 
-Each rule takes an :class:`~parcours.access.actor.Actor` and the object, and answers True only
+Each rule takes an :class:`~parcours.core.actor.Actor` and the object, and answers True only
 when a clause below grants it. Views call them after fetching through ``access.shortcuts``.
 """
 
-from parcours.access.groups import ALL_GROUPS, COORDINATION_GROUPS, ROLE_GROUP_CAP, FieldGroup
-from parcours.accounts.enums import COORDINATOR_KINDS, OrganisationKind, Role
+from parcours.core.groups import ALL_GROUPS, COORDINATION_GROUPS, ROLE_GROUP_CAP, FieldGroup
+from parcours.core.roles import COORDINATOR_KINDS, OrganisationKind, Role
 
 CASE_EDITOR_ROLES = {Role.CASEWORKER, Role.MANAGER}
 CASE_OPENER_ROLES = {Role.CASEWORKER, Role.MANAGER}

@@ -22,7 +22,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from parcours.access.rules import is_coordinator
-from parcours.accounts.enums import OrganisationKind, Role
+from parcours.core.roles import OrganisationKind, Role
 
 
 def visible_case_ids(actor) -> QuerySet | None:

@@ -3,9 +3,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 
-from parcours.core.crypto import keyring
-
-MFA_SECRET_AAD = b"mfa_authenticator.secret"
+from parcours.core.crypto import MFA_SECRET_AAD, keyring
 
 
 class AccountAdapter(DefaultAccountAdapter):

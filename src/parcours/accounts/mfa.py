@@ -20,8 +20,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from parcours.access.groups import ROLE_GROUP_CAP, FieldGroup
-from parcours.accounts.enums import Role
+from parcours.core.groups import ROLE_GROUP_CAP, FieldGroup
+from parcours.core.roles import Role
 
 SENSITIVE_GROUPS = {FieldGroup.IDENTITY, FieldGroup.LOCATION, FieldGroup.SAFETY}
 OPEN_PREFIXES = ("/compte/", "/i18n/", "/static/", "/sante/")

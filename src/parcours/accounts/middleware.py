@@ -5,7 +5,7 @@ checked against their *current* memberships on every request, so an ended member
 working on the next request.
 """
 
-from parcours.access.actor import Actor
+from parcours.core.actor import Actor
 
 SESSION_KEY = "active_membership_id"
 

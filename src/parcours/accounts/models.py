@@ -5,8 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from parcours.accounts.enums import COORDINATOR_KINDS, OrganisationKind, Role
 from parcours.core.geography import departement_name
+from parcours.core.roles import COORDINATOR_KINDS, OrganisationKind, Role
 
 
 class Organisation(models.Model):

@@ -17,9 +17,9 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from parcours.accounts.enums import Role
 from parcours.alerts.kinds import KINDS, text_for, title_for
 from parcours.alerts.models import Notification, OutboxEmail, OutboxStatus
+from parcours.core.roles import Role
 
 logger = logging.getLogger(__name__)
 

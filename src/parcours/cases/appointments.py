@@ -6,12 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.access import rules
-from parcours.access.groups import FieldGroup
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
 from parcours.cases.models import Appointment, Case
 from parcours.core import dates
 from parcours.core.errors import DomainError, NotAllowed
+from parcours.core.groups import FieldGroup
 
 
 def can_plan(actor, case) -> bool:

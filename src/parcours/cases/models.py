@@ -7,7 +7,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from parcours.access.groups import FieldGroup
 from parcours.cases.enums import (
     CaseStatus,
     ContactChannel,
@@ -17,6 +16,7 @@ from parcours.cases.enums import (
     SharingBasis,
 )
 from parcours.core.fields import EncryptedJSONField, EncryptedTextField
+from parcours.core.groups import FieldGroup
 from parcours.core.refs import new_reference
 
 
@@ -99,7 +99,7 @@ class Participant(models.Model):
     """An organisation taking part in a case, the groups it sees, and on which basis.
 
     A participant sees a group only if it is in ``groups`` *and* its member's role allows it
-    (``parcours.access.groups.ROLE_GROUP_CAP``). Consent needs its date; a legal basis names the
+    (``parcours.core.groups.ROLE_GROUP_CAP``). Consent needs its date; a legal basis names the
     text. Ending a participation (``active=False``) removes access from the next request on.
     """
 

@@ -24,7 +24,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.access import rules
-from parcours.access.groups import ALL_GROUPS, FieldGroup, sorted_groups
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
 from parcours.cases.enums import EventKind, LegalBasis, ParticipantRole, SharingBasis
@@ -32,6 +31,7 @@ from parcours.cases.models import Participant
 from parcours.cases.timeline import add_event
 from parcours.core import dates
 from parcours.core.errors import DomainError
+from parcours.core.groups import ALL_GROUPS, FieldGroup, sorted_groups
 
 # Legal bases that allow sharing a minor's information (DOMAIN.md section 7).
 MINOR_LEGAL_BASES = frozenset({LegalBasis.CHILD_PROTECTION, LegalBasis.JUDICIAL_REQUISITION})

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.access import rules
-from parcours.access.groups import ALL_GROUPS, FieldGroup
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
 from parcours.cases import lifecycle, participants
@@ -20,6 +19,7 @@ from parcours.cases.models import Case, Contact, Event, Participant, Transition
 from parcours.cases.timeline import add_event
 from parcours.core import dates
 from parcours.core.errors import DomainError, NotAllowed
+from parcours.core.groups import ALL_GROUPS, FieldGroup
 from parcours.people.models import FIELD_GROUPS, Person
 from parcours.people.search import reindex
 

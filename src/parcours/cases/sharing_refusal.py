@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.access import rules
-from parcours.accounts.enums import OrganisationKind
 from parcours.accounts.models import Organisation
 from parcours.alerts.notify import notify
 from parcours.audit.enums import Action
@@ -28,6 +27,7 @@ from parcours.cases.timeline import add_event
 from parcours.core.crypto import keyring
 from parcours.core.errors import NotAllowed
 from parcours.core.geography import departement_name
+from parcours.core.roles import OrganisationKind
 
 
 def coordinations_for(case: Case):

@@ -2,8 +2,8 @@
 
 from django.utils import timezone
 
-from parcours.access.groups import FieldGroup
 from parcours.cases.models import Event
+from parcours.core.groups import FieldGroup
 
 
 def add_event(

@@ -11,9 +11,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from parcours.access.groups import FieldGroup
 from parcours.conferences.enums import ConferenceStatus
 from parcours.core.fields import EncryptedTextField
+from parcours.core.groups import FieldGroup
 from parcours.referrals.enums import ConsentMethod
 
 

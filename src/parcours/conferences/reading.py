@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from parcours.access.groups import FieldGroup
+from parcours.core.groups import FieldGroup
 
 NAMELESS_OWNER = _("An organisation of the pathway")
 

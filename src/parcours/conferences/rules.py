@@ -47,7 +47,7 @@ def organisation_groups(case, organisation) -> frozenset[str]:
     """The groups an organisation (not one of its members) sees on the case: all of them for the
     referent, the shared groups for an active participant, none otherwise. A decision goes only
     to an organisation that may read it."""
-    from parcours.access.groups import ALL_GROUPS
+    from parcours.core.groups import ALL_GROUPS
 
     if organisation.pk == case.referent_org_id:
         return ALL_GROUPS

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parcours.access import rules
-from parcours.access.groups import FieldGroup, sorted_groups
 from parcours.alerts.notify import notify
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
@@ -36,6 +35,7 @@ from parcours.conferences.models import (
 )
 from parcours.core import dates
 from parcours.core.errors import DomainError, NotAllowed, StaleVersion
+from parcours.core.groups import FieldGroup, sorted_groups
 from parcours.referrals.enums import ConsentMethod
 
 # A conference convened "now" from a slow form is not in the past.

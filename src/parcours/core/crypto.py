@@ -22,6 +22,9 @@ from django.conf import settings
 
 from parcours.core.keyconfig import KeyMaterial
 
+# What the MFA adapter (allauth) binds the second factors' secrets to; key rotation reseals them.
+MFA_SECRET_AAD = b"mfa_authenticator.secret"
+
 VERSION = "v1"
 NONCE_BYTES = 12
 

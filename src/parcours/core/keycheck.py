@@ -52,18 +52,26 @@ def check_keys_against_database() -> None:
 
 
 def _check_a_stored_value(ring) -> None:
-    """Belt and braces: the newest person must decrypt too (a database restored from elsewhere
-    may carry no canary for the key it was written with)."""
-    from parcours.people.models import Person
+    """Belt and braces: the newest row of the first model holding encrypted values must decrypt
+    too (a database restored from elsewhere may carry no canary for the key it was written
+    with). The models are found through the app registry: the kernel names no domain app."""
+    from django.apps import apps
 
-    try:
-        Person.objects.order_by("-pk").values_list("family_name", flat=True).first()
-    except DecryptionError as error:
-        raise ImproperlyConfigured(
-            f"PARCOURS_FIELD_KEYS cannot read this database ({error}). Set the right key; "
-            "Parcours will not start with a wrong one."
-        ) from None
-    except DatabaseError:
+    from parcours.core.fields import EncryptedMixin
+
+    for model in apps.get_models():
+        encrypted = [f for f in model._meta.concrete_fields if isinstance(f, EncryptedMixin)]
+        if not encrypted:
+            continue
+        try:
+            model.objects.order_by("-pk").values_list(encrypted[0].attname, flat=True).first()
+        except DecryptionError as error:
+            raise ImproperlyConfigured(
+                f"PARCOURS_FIELD_KEYS cannot read this database ({error}). Set the right key; "
+                "Parcours will not start with a wrong one."
+            ) from None
+        except DatabaseError:
+            return
         return
 
 

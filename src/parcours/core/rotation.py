@@ -4,7 +4,7 @@ from django.apps import apps
 from django.db import transaction
 from django.db.models.query import QuerySet
 
-from parcours.core.crypto import keyring
+from parcours.core.crypto import MFA_SECRET_AAD, keyring
 from parcours.core.fields import EncryptedMixin
 from parcours.core.models import KeyCanary
 
@@ -44,8 +44,6 @@ SEALED_KEYS = ("secret", "seed")  # TOTP secret, recovery-code seed (MFAAdapter.
 def _rotate_second_factor_secrets() -> int:
     """allauth keeps its secrets in a JSON column, sealed by our MFA adapter: reseal them."""
     from allauth.mfa.models import Authenticator
-
-    from parcours.accounts.adapters import MFA_SECRET_AAD
 
     ring = keyring()
     rows = 0

@@ -14,10 +14,6 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
 from django.utils import timezone
 
-from parcours.access.actor import actor_for
-from parcours.access.groups import FieldGroup as G
-from parcours.accounts.enums import OrganisationKind as K
-from parcours.accounts.enums import Role as R
 from parcours.accounts.models import Membership, Organisation, User
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
@@ -30,6 +26,10 @@ from parcours.cases.enums import (
     SharingBasis,
 )
 from parcours.cases.models import Case
+from parcours.core.actor import actor_for
+from parcours.core.groups import FieldGroup as G
+from parcours.core.roles import OrganisationKind as K
+from parcours.core.roles import Role as R
 from parcours.demo import network, pathways
 
 DEMO_PASSWORD = "demo-Parcours-2026!"  # noqa: S105  (fictional demo accounts only)

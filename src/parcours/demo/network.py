@@ -8,12 +8,12 @@ import uuid
 
 from django.utils import timezone
 
-from parcours.access.actor import actor_for
-from parcours.accounts.enums import OrganisationKind
 from parcours.accounts.models import Organisation, User
 from parcours.cases import services
 from parcours.cases.models import Case
+from parcours.core.actor import actor_for
 from parcours.core.geography import departement_point, departements
+from parcours.core.roles import OrganisationKind
 from parcours.shelter import placement, zones
 from parcours.shelter.models import Facility, PlacementRequest
 

@@ -9,13 +9,13 @@ import uuid
 
 from django.utils import timezone
 
-from parcours.access.actor import actor_for
 from parcours.accounts.models import User
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
 from parcours.cases import services as case_services
 from parcours.cases.enums import ContactChannel, ParticipantRole, SharingBasis
 from parcours.cases.models import Case
+from parcours.core.actor import actor_for
 from parcours.referrals import services
 from parcours.referrals.models import Referral, ReferralTransition, Service
 

@@ -9,8 +9,8 @@ import datetime
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from parcours.access.groups import FieldGroup
 from parcours.core.fields import EncryptedJSONField, EncryptedTextField
+from parcours.core.groups import FieldGroup
 from parcours.core.refs import new_reference
 from parcours.people.enums import Sex
 

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class ReferralsConfig(AppConfig):
     name = "parcours.referrals"
     label = "referrals"
+
+    def ready(self):
+        from parcours.core import worker
+        from parcours.referrals.deadlines import expire_overdue
+
+        worker.register("referrals expired", expire_overdue, order=10)

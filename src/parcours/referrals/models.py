@@ -7,9 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from parcours.access.groups import MINIMUM_GROUPS, FieldGroup, sorted_groups
 from parcours.cases.enums import LegalBasis, SharingBasis
 from parcours.core.fields import EncryptedTextField
+from parcours.core.groups import MINIMUM_GROUPS, FieldGroup, sorted_groups
 from parcours.core.refs import new_reference
 from parcours.referrals.enums import ConsentMethod, ReferralStatus, ServiceKind, Urgency
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
-from parcours.access.groups import FieldGroup
+from parcours.core.groups import FieldGroup
 from parcours.referrals.enums import ReferralStatus, ServiceKind
 
 K = ServiceKind

@@ -11,12 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.access import rules as access_rules
-from parcours.access.groups import ALL_GROUPS, MINIMUM_GROUPS, FieldGroup, sorted_groups
 from parcours.audit.journal import record
 from parcours.cases import participants
 from parcours.cases.enums import LegalBasis, ParticipantRole, SharingBasis
 from parcours.cases.models import Participant
 from parcours.core.errors import DomainError, NotAllowed
+from parcours.core.groups import ALL_GROUPS, MINIMUM_GROUPS, FieldGroup, sorted_groups
 from parcours.referrals import lifecycle
 from parcours.referrals.actions import REFERRAL_CREATE, REFERRAL_LEGAL_BASIS
 from parcours.referrals.consent import active_consent, record_consent, withdraw_consent

@@ -12,7 +12,7 @@ Statisticians see none (aggregates only).
 from django.db.models import Q, QuerySet
 
 from parcours.access.scopes import visible_cases
-from parcours.accounts.enums import Role
+from parcours.core.roles import Role
 from parcours.referrals.enums import ReferralStatus
 
 

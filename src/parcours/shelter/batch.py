@@ -14,11 +14,11 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from parcours.access import rules
-from parcours.access.groups import FieldGroup
 from parcours.access.scopes import visible_cases
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
 from parcours.core.errors import DomainError, NotAllowed
+from parcours.core.groups import FieldGroup
 from parcours.shelter import network, placement, zones
 from parcours.shelter import rules as shelter_rules
 from parcours.shelter.enums import OPEN, RequestStatus

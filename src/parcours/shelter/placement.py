@@ -25,7 +25,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parcours.access.groups import FieldGroup
 from parcours.alerts.notify import notify
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
@@ -38,6 +37,7 @@ from parcours.cases.timeline import add_event
 from parcours.core import dates
 from parcours.core.errors import DomainError, NotAllowed, StaleVersion
 from parcours.core.geography import departement_point, departements
+from parcours.core.groups import FieldGroup
 from parcours.shelter import network, rules, safety
 from parcours.shelter.enums import (
     HOLDING,

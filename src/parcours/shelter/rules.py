@@ -11,8 +11,8 @@ the case through ``parcours.access``.
 """
 
 from parcours.access import rules
-from parcours.access.groups import FieldGroup
-from parcours.accounts.enums import Role
+from parcours.core.groups import FieldGroup
+from parcours.core.roles import Role
 
 FACILITY_ROLES = {Role.FACILITY_STAFF, Role.CASEWORKER, Role.MANAGER}
 

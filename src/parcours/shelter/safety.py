@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from parcours.access.groups import FieldGroup
 from parcours.alerts.notify import notify
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
@@ -34,6 +33,7 @@ from parcours.core.geography import (
     departements_near,
     great_circle_km,
 )
+from parcours.core.groups import FieldGroup
 from parcours.shelter import rules
 from parcours.shelter.zones import active_zones, zone_point
 

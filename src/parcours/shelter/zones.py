@@ -15,11 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parcours.access.groups import FieldGroup
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
 from parcours.core.errors import DomainError, NotAllowed
 from parcours.core.geography import departement_at, departement_point, departements
+from parcours.core.groups import FieldGroup
 from parcours.shelter import rules
 from parcours.shelter.enums import CRITICAL_DANGERS, LEVEL_ORDER, Danger, RiskLevel, ZoneKind
 from parcours.shelter.models import DangerZone, RiskAssessment

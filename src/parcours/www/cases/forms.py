@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from parcours.access import rules
-from parcours.access.groups import FieldGroup
 from parcours.accounts.models import Organisation
 from parcours.cases.enums import (
     CaseStatus,
@@ -20,6 +19,7 @@ from parcours.cases.enums import (
 )
 from parcours.core import dates
 from parcours.core.geography import departement_choices
+from parcours.core.groups import FieldGroup
 from parcours.people.enums import Sex
 
 

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from parcours.access.groups import FieldGroup
 from parcours.core import dates
+from parcours.core.groups import FieldGroup
 from parcours.referrals.enums import ConsentMethod
 
 AGENDA_ROWS = 4

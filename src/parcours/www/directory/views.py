@@ -6,9 +6,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from parcours.accounts.enums import OrganisationKind
 from parcours.accounts.models import Organisation
 from parcours.core.geography import departement_choices
+from parcours.core.roles import OrganisationKind
 
 
 class DirectoryFilterForm(DsfrBaseForm):

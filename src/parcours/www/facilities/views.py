@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from parcours.access.groups import FieldGroup
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
 from parcours.core.errors import DomainError, NotAllowed, StaleVersion
+from parcours.core.groups import FieldGroup
 from parcours.people.enums import Sex
 from parcours.shelter import network, rules
 from parcours.shelter import placement as placements

@@ -8,11 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from parcours.access.groups import FieldGroup
 from parcours.accounts.models import Organisation
 from parcours.cases.enums import LegalBasis, SharingBasis
 from parcours.core import dates
 from parcours.core.geography import departement_choices
+from parcours.core.groups import FieldGroup
 from parcours.referrals.directory import directory_search
 from parcours.referrals.enums import (
     REFUSAL_CODES,

@@ -1,9 +1,10 @@
 """`parcours worker`: the periodic work, in one long-running process that is safe to restart.
 
-Each round runs idempotent steps derived from the state (so a restart or a second round changes
-nothing twice): referrals past their answer delay expire; cases without contact for the
-configured delay move to "contact lost"; notification e-mails still pending (a mail server was
-down) are sent, each by one worker only. `--once` runs a single round (cron, tests).
+Each round runs the idempotent steps the apps registered (``parcours.core.worker``), derived
+from the state (so a restart or a second round changes nothing twice): referrals past their
+answer delay expire; cases without contact for the configured delay move to "contact lost";
+notification e-mails still pending (a mail server was down) are sent, each by one worker only.
+`--once` runs a single round (cron, tests).
 """
 
 import time
@@ -12,24 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from parcours.core.keycheck import check_keys_against_database
-
-
-def run_round() -> dict:
-    from django.utils import timezone
-
-    from parcours.alerts.notify import send_due
-    from parcours.cases.contact_watch import mark_lost_contacts
-    from parcours.referrals.deadlines import expire_overdue
-
-    now = timezone.now()
-    expired = expire_overdue(now)
-    lost = mark_lost_contacts(now)
-    sent = send_due(now)
-    return {
-        "referrals expired": expired,
-        "cases marked contact lost": len(lost),
-        "e-mails sent": sent,
-    }
+from parcours.core.worker import run_round
 
 
 class Command(BaseCommand):

@@ -1,3 +1,5 @@
+"""`parcours keys check|rotate`: with the journal, since each rotation is journaled."""
+
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction

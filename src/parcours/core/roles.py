@@ -1,3 +1,6 @@
+"""Kinds of organisation and roles of their members (the kernel: accounts, access and every app
+read these)."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

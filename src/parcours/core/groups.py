@@ -1,9 +1,10 @@
-"""Field groups: a person's data is split into groups, each with its own audience."""
+"""Field groups: a person's data is split into groups, each with its own audience, and what each
+role may ever see of them (the kernel: the permission layer and every app read these)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from parcours.accounts.enums import Role
+from parcours.core.roles import Role
 
 
 class FieldGroup(models.TextChoices):

@@ -1,4 +1,5 @@
-"""Who is acting: a user, for one of their organisations, in one role."""
+"""Who is acting: a user, for one of their organisations, in one role (the kernel: what the actor
+may do is decided in ``parcours.access``)."""
 
 from dataclasses import dataclass, field
 
@@ -24,12 +25,6 @@ class Actor:
     @property
     def user_id(self):
         return self.user.pk
-
-    @property
-    def is_coordinator(self) -> bool:
-        from parcours.access.rules import is_coordinator
-
-        return is_coordinator(self)
 
 
 def actor_for(user, organisation=None) -> Actor:
