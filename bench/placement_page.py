@@ -1,5 +1,5 @@
 """What the ranking page costs with the database in the loop (issue 5): load the network's
-5,000 facilities from the database, build the table and rank, as ``shelter.placement.ranked``
+5,000 facilities from the database, build the table and rank, as ``shelter.ranking.ranked``
 does on every request. Fictional data in a throw-away SQLite database.
 
 Run from the repository root:  .venv/bin/python bench/placement_page.py [--facilities N]

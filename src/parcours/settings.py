@@ -20,7 +20,7 @@ from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from parcours.core import envconfig
+from parcours.core import envconfig, logs
 from parcours.core.keyconfig import load_key_material
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -90,6 +90,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "parcours.core.logs.RequestLogMiddleware",  # first: its id and duration cover every answer
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -126,7 +127,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "parcours.accounts.context_processors.active_organisation",
-                "parcours.access.context_processors.coordination",
+                "parcours.www.common.navigation.menu",
                 "parcours.alerts.context_processors.unread_notifications",
             ],
             "string_if_invalid": "" if MODE != "test" else "INVALID[%s]",
@@ -141,7 +142,7 @@ _default_db = "sqlite:///" + str(DATA_DIR / "parcours.sqlite3")
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or _default_db,
-        conn_max_age=envconfig.integer("PARCOURS_DB_CONN_MAX_AGE", default=0),
+        conn_max_age=envconfig.integer("PARCOURS_DB_CONN_MAX_AGE", default=0, minimum=0),
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True  # one transaction per request
@@ -179,7 +180,8 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = MODE != "production"  # http://127.0.0.1 in
 MFA_TOTP_ISSUER = "Parcours"
 MFA_TOTP_TOLERANCE = 1  # accept the code of the previous or next 30 s step (clock skew)
 ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell users by e-mail when a factor or password changes
-ALLAUTH_TRUSTED_PROXY_COUNT = envconfig.integer("PARCOURS_PROXY_COUNT", default=0)
+_proxy_count = envconfig.integer("PARCOURS_PROXY_COUNT", default=0, minimum=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = _proxy_count
 # Shared by every web process: used-TOTP-code markers, lock-outs, rate limits.
 CACHES = {
     "default": {
@@ -207,6 +209,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
+FORMAT_MODULE_PATH = ["parcours.formats"]  # English dates written day first (parcours/formats)
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Paris"
@@ -229,12 +232,14 @@ WHITENOISE_USE_FINDERS = MODE != "production"
 WHITENOISE_AUTOREFRESH = MODE != "production"  # no scan of STATIC_ROOT outside production
 
 # Sessions and cookies: 30 minutes idle, an absolute limit (parcours.accounts.sessions).
-SESSION_IDLE_TIMEOUT = envconfig.integer("PARCOURS_SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_MAX_AGE = envconfig.integer("PARCOURS_SESSION_MAX_SECONDS", default=10 * 3600)
-if not 0 < SESSION_IDLE_TIMEOUT <= SESSION_MAX_AGE:
-    raise ImproperlyConfigured(
-        "PARCOURS_SESSION_IDLE_SECONDS must be positive and at most PARCOURS_SESSION_MAX_SECONDS."
-    )
+SESSION_MAX_AGE = envconfig.integer("PARCOURS_SESSION_MAX_SECONDS", default=10 * 3600, minimum=1)
+SESSION_IDLE_TIMEOUT = envconfig.integer(
+    "PARCOURS_SESSION_IDLE_SECONDS",
+    default=30 * 60,
+    minimum=1,
+    maximum=SESSION_MAX_AGE,
+    maximum_from="PARCOURS_SESSION_MAX_SECONDS",
+)
 SESSION_COOKIE_AGE = SESSION_MAX_AGE
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -246,13 +251,13 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # Throttling of sign-in (django-axes): five failures for one user name from one address lock
 # that pair for 15 minutes. Unknown user names are locked the same way (no enumeration).
-AXES_FAILURE_LIMIT = envconfig.integer("PARCOURS_SIGNIN_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = envconfig.integer("PARCOURS_SIGNIN_COOLOFF_MINUTES", default=15) / 60
+AXES_FAILURE_LIMIT = envconfig.integer("PARCOURS_SIGNIN_FAILURE_LIMIT", default=5, minimum=1)
+AXES_COOLOFF_TIME = envconfig.integer("PARCOURS_SIGNIN_COOLOFF_MINUTES", default=15, minimum=1) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # keep failures only
 AXES_LOCKOUT_TEMPLATE = "www/account/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = envconfig.integer("PARCOURS_PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = _proxy_count
 AXES_VERBOSE = False
 
 # Headers
@@ -291,7 +296,7 @@ CONTENT_SECURITY_POLICY = {
 BASE_URL = os.environ.get("PARCOURS_BASE_URL", "").rstrip("/")  # for absolute links in e-mails
 DEFAULT_FROM_EMAIL = os.environ.get("PARCOURS_EMAIL_FROM", "parcours@localhost")
 EMAIL_HOST = os.environ.get("PARCOURS_EMAIL_HOST", "localhost")
-EMAIL_PORT = envconfig.integer("PARCOURS_EMAIL_PORT", default=25)
+EMAIL_PORT = envconfig.integer("PARCOURS_EMAIL_PORT", default=25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = os.environ.get("PARCOURS_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = envconfig.secret("PARCOURS_EMAIL_PASSWORD", required=False)
 EMAIL_USE_TLS = envconfig.boolean("PARCOURS_EMAIL_TLS", default=MODE == "production")
@@ -302,17 +307,9 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.smtp.EmailBackend"
 )
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"parcours": {"level": "INFO"}},
-}
-
-# Domain settings.
-PARCOURS_REQUIRE_REASON_FOR_HISTORY = True
+# Logs (parcours.core.logs, structlog): JSON lines in production, console lines in the demo and
+# tests; one line per request with its id, never a personal field (docs/operations.md, "Logs").
+LOGGING = logs.logging_config(json=MODE == "production")
 
 # Django admin: staff only, behind the second factor, never at the default /admin/.
 ADMIN_PATH = os.environ.get("PARCOURS_ADMIN_PATH", "gestion-interne/").strip("/") + "/"
@@ -322,30 +319,31 @@ if ADMIN_PATH in ("admin/", "/") or not ADMIN_PATH.replace("-", "").replace("/",
     )
 
 # Lost contact: days without a reached contact before a case is marked "contact lost".
-CONTACT_LOST_DAYS = envconfig.integer("PARCOURS_CONTACT_LOST_DAYS", default=30)
-if CONTACT_LOST_DAYS < 1:
-    raise ImproperlyConfigured("PARCOURS_CONTACT_LOST_DAYS must be at least 1.")
+CONTACT_LOST_DAYS = envconfig.integer("PARCOURS_CONTACT_LOST_DAYS", default=30, minimum=1)
 
 # Break-glass: how long a coordinator's exceptional access to a case lasts.
 # Safe shelter: the distance kept from every danger zone when ranking places, and the age after
 # which a facility's availability is shown as stale and ranked lower.
-SAFE_DISTANCE_KM = envconfig.integer("PARCOURS_SAFE_DISTANCE_KM", default=150)
-if not 0 <= SAFE_DISTANCE_KM <= 1000:
-    raise ImproperlyConfigured("PARCOURS_SAFE_DISTANCE_KM must be between 0 and 1000.")
-AVAILABILITY_STALE_HOURS = envconfig.integer("PARCOURS_AVAILABILITY_STALE_HOURS", default=48)
-if AVAILABILITY_STALE_HOURS < 1:
-    raise ImproperlyConfigured("PARCOURS_AVAILABILITY_STALE_HOURS must be at least 1.")
+SAFE_DISTANCE_KM = envconfig.integer(
+    "PARCOURS_SAFE_DISTANCE_KM", default=150, minimum=0, maximum=1000
+)
+AVAILABILITY_STALE_HOURS = envconfig.integer(
+    "PARCOURS_AVAILABILITY_STALE_HOURS", default=48, minimum=1
+)
 
-BREAK_GLASS_HOURS = envconfig.integer("PARCOURS_BREAK_GLASS_HOURS", default=3)
-if not 0 < BREAK_GLASS_HOURS <= 24:
-    raise ImproperlyConfigured("PARCOURS_BREAK_GLASS_HOURS must be between 1 and 24.")
+BREAK_GLASS_HOURS = envconfig.integer(
+    "PARCOURS_BREAK_GLASS_HOURS", default=3, minimum=1, maximum=24
+)
 
 # Retention (docs/retention.md): a closed case stays active for ARCHIVE_DAYS, then is archived;
 # ANONYMISE_DAYS after closure the person's identifying data is erased for good.
-RETENTION_ARCHIVE_DAYS = envconfig.integer("PARCOURS_RETENTION_ARCHIVE_DAYS", default=730)
-RETENTION_ANONYMISE_DAYS = envconfig.integer("PARCOURS_RETENTION_ANONYMISE_DAYS", default=1825)
-if not 0 < RETENTION_ARCHIVE_DAYS < RETENTION_ANONYMISE_DAYS:
-    raise ImproperlyConfigured(
-        "PARCOURS_RETENTION_ARCHIVE_DAYS must be positive and smaller than "
-        "PARCOURS_RETENTION_ANONYMISE_DAYS."
-    )
+RETENTION_ANONYMISE_DAYS = envconfig.integer(
+    "PARCOURS_RETENTION_ANONYMISE_DAYS", default=1825, minimum=2
+)
+RETENTION_ARCHIVE_DAYS = envconfig.integer(
+    "PARCOURS_RETENTION_ARCHIVE_DAYS",
+    default=730,
+    minimum=1,
+    maximum=RETENTION_ANONYMISE_DAYS - 1,  # archived strictly before anonymised
+    maximum_from="PARCOURS_RETENTION_ANONYMISE_DAYS",
+)

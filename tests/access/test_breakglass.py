@@ -5,15 +5,14 @@ import datetime
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
 
 from parcours.access import breakglass, rules
-from parcours.access.models import BreakGlassGrant
 from parcours.access.scopes import visible_cases
 from parcours.audit.models import JournalEntry
+from parcours.cases.models import BreakGlassGrant
 from parcours.core.errors import DomainError, NotAllowed
-from parcours.core.roles import OrganisationKind, Role
-from tests.conftest import make_persona, sign_in
+from tests import personas
+from tests.conftest import sign_in
 
 REASON = "Appel de la gendarmerie : la personne est signalée en danger immédiat ce soir."
 
@@ -36,14 +35,16 @@ def test_coordinator_opens_a_case_with_a_reason(
     assert case.ref in body and "Amadou" not in body and "Fictif" not in body
 
 
-def test_access_ends_when_the_grant_expires(case, coordinator):
-    grant = breakglass.open_case(coordinator.actor, case.ref, REASON)
-    BreakGlassGrant.objects.filter(pk=grant.pk).update(
-        granted_at=timezone.now() - datetime.timedelta(hours=4),
-        expires_at=timezone.now() - datetime.timedelta(hours=1),
-    )
+def test_access_ends_when_the_grant_expires(clock, case, coordinator):
+    from parcours.cases.models import Case
+
+    breakglass.open_case(coordinator.actor, case.ref, REASON)
+    clock.shift(datetime.timedelta(hours=3) - datetime.timedelta(minutes=1))
+    assert case in visible_cases(coordinator.actor)
+    assert rules.can_view_case(coordinator.actor, Case.objects.get(pk=case.pk))
+    clock.shift(datetime.timedelta(minutes=2))  # three hours and a minute after it was opened
     assert case not in visible_cases(coordinator.actor)
-    assert not rules.can_view_case(coordinator.actor, case)
+    assert not rules.can_view_case(coordinator.actor, Case.objects.get(pk=case.pk))
 
 
 @pytest.mark.parametrize("reason", ["", "urgent", "x" * 29])
@@ -65,9 +66,7 @@ def test_unknown_reference_is_said(coordinator, db):
 
 
 def test_territorial_coordinator_needs_it_outside_its_departement(case, db):
-    elsewhere = make_persona(
-        "coord69", kind=OrganisationKind.TERRITORIAL_COORDINATOR, role=Role.COORDINATOR, dep="69"
-    )
+    elsewhere = personas.territorial("coord69", dep="69")
     assert case not in visible_cases(elsewhere.actor)
     breakglass.open_case(elsewhere.actor, case.ref, REASON)
     assert case in visible_cases(elsewhere.actor)

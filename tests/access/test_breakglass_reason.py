@@ -5,9 +5,9 @@ import pytest
 from django.urls import reverse
 
 from parcours.access import breakglass
-from parcours.access.models import BreakGlassGrant
 from parcours.alerts.models import Notification
 from parcours.audit.models import JournalEntry
+from parcours.cases.models import BreakGlassGrant
 from parcours.core.errors import DomainError
 from tests.conftest import sign_in
 

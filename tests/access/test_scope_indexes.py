@@ -17,8 +17,8 @@ from parcours.access import breakglass
 from parcours.access.scopes import visible_cases, visible_people
 from parcours.access.shortcuts import get_case_or_404, get_person_or_404
 from parcours.cases import services
-from parcours.core.roles import OrganisationKind, Role
-from tests.conftest import PERSON, make_persona, sign_in
+from tests import personas
+from tests.conftest import PERSON, sign_in
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="query plans are PostgreSQL's (EXPLAIN)"
@@ -72,9 +72,7 @@ def _captured(queries, needle: str) -> list[str]:
 
 @pytest.fixture
 def territorial(db):
-    return make_persona(
-        "coord33", kind=OrganisationKind.TERRITORIAL_COORDINATOR, role=Role.COORDINATOR, dep="33"
-    )
+    return personas.territorial("coord33", dep="33")
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from parcours.access.scopes import visible_cases, visible_people
 from parcours.cases import services
 from parcours.core.groups import ALL_GROUPS
 from parcours.core.roles import OrganisationKind, Role
+from tests import personas
 from tests.conftest import make_persona
 
 
@@ -31,12 +32,8 @@ def test_national_coordinator_sees_no_case_without_a_reason(case, coordinator):
 
 
 def test_territorial_coordinator_sees_its_departement_only(case, db):
-    same = make_persona(
-        "coord33", kind=OrganisationKind.TERRITORIAL_COORDINATOR, role=Role.COORDINATOR, dep="33"
-    )
-    other = make_persona(
-        "coord69", kind=OrganisationKind.TERRITORIAL_COORDINATOR, role=Role.COORDINATOR, dep="69"
-    )
+    same = personas.territorial("coord33", dep="33")
+    other = personas.territorial("coord69", dep="69")
     assert case in visible_cases(same.actor)
     assert case not in visible_cases(other.actor)
 
@@ -98,7 +95,7 @@ def test_anonymous_actor_sees_nothing(case):
 
 def test_location_only_for_members_who_may_reveal_it(case, referent, db):
     """Same organisation, same role: only the designated member sees where the person sleeps."""
-    colleague = make_persona("colleague", organisation=referent.actor.organisation)
+    colleague = personas.colleague(referent, "colleague")
     assert "location" in rules.groups_for(referent.actor, case)
     assert "location" not in rules.groups_for(colleague.actor, case)
     assert rules.groups_for(colleague.actor, case) == ALL_GROUPS - {"location"}

@@ -12,8 +12,16 @@ from django.db import connection
 from django.urls import reverse
 
 from parcours.accounts.mfa import requires_mfa, requires_webauthn
-from parcours.core.roles import OrganisationKind, Role
-from tests.conftest import TEST_TOTP_SECRET, make_persona, sign_in, sign_in_by_form, totp_code
+from parcours.core.roles import Role
+from tests import personas
+from tests.conftest import (
+    PASSWORD,
+    TEST_TOTP_SECRET,
+    make_persona,
+    sign_in,
+    sign_in_by_form,
+    totp_code,
+)
 from tests.factories import MembershipFactory
 
 
@@ -79,7 +87,7 @@ def test_wrong_totp_code_is_refused(client, outsider):
     TOTP.activate(outsider.user, TEST_TOTP_SECRET)
     client.post(
         reverse("account_login"),
-        {"login": outsider.user.username, "password": "correct-horse-battery-9"},
+        {"login": outsider.user.username, "password": PASSWORD},
     )
     wrong = f"{(int(totp_code(TEST_TOTP_SECRET)) + 1) % 1_000_000:06d}"
     response = client.post(reverse("mfa_authenticate"), {"code": wrong})
@@ -94,7 +102,7 @@ def test_a_totp_code_cannot_be_replayed(client, outsider):
     other = Client()
     other.post(
         reverse("account_login"),
-        {"login": outsider.user.username, "password": "correct-horse-battery-9"},
+        {"login": outsider.user.username, "password": PASSWORD},
     )
     response = other.post(reverse("mfa_authenticate"), {"code": totp_code(TEST_TOTP_SECRET)})
     assert response.status_code == 200, "the same code was accepted twice"
@@ -105,7 +113,7 @@ def test_recovery_code_signs_in_once(client, outsider):
     code = RecoveryCodes.activate(outsider.user).get_unused_codes()[0]
     client.post(
         reverse("account_login"),
-        {"login": outsider.user.username, "password": "correct-horse-battery-9"},
+        {"login": outsider.user.username, "password": PASSWORD},
     )
     assert client.post(reverse("mfa_authenticate"), {"code": code}).status_code == 302
     assert client.get(reverse("my_cases")).status_code == 200
@@ -129,13 +137,13 @@ def test_enrolling_totp_right_after_sign_in(client, outsider, django_capture_on_
     """The first sign-in of an account without a factor: password, then set up the app."""
     client.post(
         reverse("account_login"),
-        {"login": outsider.user.username, "password": "correct-horse-battery-9"},
+        {"login": outsider.user.username, "password": PASSWORD},
     )
     assert client.get(reverse("my_cases"))["Location"] == reverse("mfa_activate_totp")
     # allauth asks for the password once more before any factor is added (re-authentication).
     response = client.get(reverse("mfa_activate_totp"))
     assert response["Location"].startswith(reverse("account_reauthenticate"))
-    client.post(response["Location"], {"password": "correct-horse-battery-9"})
+    client.post(response["Location"], {"password": PASSWORD})
     page = client.get(reverse("mfa_activate_totp"))
     assert page.status_code == 200
     secret = page.context["form"].secret
@@ -166,12 +174,7 @@ def test_coordinator_with_webauthn_session_gets_in(client, coordinator):
 
 
 def test_switching_to_a_membership_that_needs_a_key_asks_for_it(client, outsider, db):
-    coordination = make_persona(
-        "coord69",
-        kind=OrganisationKind.TERRITORIAL_COORDINATOR,
-        role=Role.COORDINATOR,
-        dep="69",
-    ).actor.organisation
+    coordination = personas.territorial("coord69", dep="69").actor.organisation
     membership = MembershipFactory(
         user=outsider.user, organisation=coordination, role=Role.COORDINATOR
     )

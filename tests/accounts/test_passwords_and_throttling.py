@@ -7,6 +7,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from tests.personas import PASSWORD
+
 
 @pytest.mark.parametrize(
     "password",
@@ -40,9 +42,7 @@ def test_lock_out_after_five_failures_even_with_the_right_password(client, refer
     locked = _fail(client, "referent", 1)
     assert locked.status_code == 429
     assert "Trop de tentatives" in locked.content.decode()
-    right = client.post(
-        reverse("account_login"), {"login": "referent", "password": "correct-horse-battery-9"}
-    )
+    right = client.post(reverse("account_login"), {"login": "referent", "password": PASSWORD})
     assert right.status_code in (200, 429)  # axes' lock-out page, or allauth's own throttle
     assert "Trop de tentatives" in right.content.decode()
     assert client.get(reverse("my_cases")).status_code == 302
@@ -66,7 +66,5 @@ def test_lock_out_is_per_user_and_address(client, referent, db):
 
     make_persona("colleague")
     _fail(client, "referent", 5)
-    response = client.post(
-        reverse("account_login"), {"login": "colleague", "password": "correct-horse-battery-9"}
-    )
+    response = client.post(reverse("account_login"), {"login": "colleague", "password": PASSWORD})
     assert response.status_code == 302, "one locked account must not lock the whole office"

@@ -1,57 +1,70 @@
-"""Sessions end after 30 minutes idle, after an absolute limit, and everywhere on request."""
+"""Sessions end after 30 minutes idle, after an absolute limit, and everywhere on request.
 
-import time
+Time is frozen (``clock``, time-machine) and moved on by hand: the session's own clock reads
+the frozen time, nothing in the session is rewritten by the test."""
 
 import pytest
 from django.urls import reverse
 
-from parcours.accounts.sessions import LAST_SEEN, SIGNED_IN_AT
+from parcours.accounts.sessions import LAST_SEEN
 from tests.conftest import sign_in, sign_in_by_form
 
-
-def _sign_in_by_form(client, persona):
-    return sign_in_by_form(client, persona)
+MY_CASES = "my_cases"
 
 
-def _age_session(client, key, seconds):
-    session = client.session
-    session[key] = int(time.time()) - seconds
-    session.save()
+def _signed_out(response) -> bool:
+    return response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
 
 
-def test_idle_session_is_sent_back_to_sign_in(client, outsider, settings):
-    _sign_in_by_form(client, outsider)
-    _age_session(client, LAST_SEEN, settings.SESSION_IDLE_TIMEOUT + 5)
-    response = client.get(reverse("my_cases"))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+def test_idle_session_is_sent_back_to_sign_in(clock, client, outsider, settings):
+    sign_in_by_form(client, outsider)
+    clock.shift(settings.SESSION_IDLE_TIMEOUT + 5)  # 30 minutes and 5 seconds without a request
+    response = client.get(reverse(MY_CASES))
+    assert _signed_out(response)
     page = client.get(response["Location"]).content.decode()
     assert "30 minutes sans activité" in page
-    assert client.get(reverse("my_cases")).status_code == 302  # really signed out
+    assert client.get(reverse(MY_CASES)).status_code == 302  # really signed out
 
 
-def test_activity_keeps_the_session(client, outsider, settings):
-    _sign_in_by_form(client, outsider)
-    _age_session(client, LAST_SEEN, settings.SESSION_IDLE_TIMEOUT - 120)
-    assert client.get(reverse("my_cases")).status_code == 200
-    assert client.get(reverse("my_cases")).status_code == 200  # last_seen was refreshed
+def test_the_idle_limit_is_inclusive_to_the_second(clock, client, outsider, settings):
+    sign_in_by_form(client, outsider)
+    clock.shift(settings.SESSION_IDLE_TIMEOUT)  # exactly 30 minutes: still signed in
+    assert client.get(reverse(MY_CASES)).status_code == 200
+    clock.shift(settings.SESSION_IDLE_TIMEOUT + 1)  # then one second too many
+    assert _signed_out(client.get(reverse(MY_CASES)))
+
+
+def test_activity_keeps_the_session(clock, client, outsider, settings):
+    sign_in_by_form(client, outsider)
+    clock.shift(settings.SESSION_IDLE_TIMEOUT - 120)
+    assert client.get(reverse(MY_CASES)).status_code == 200  # refreshes "last seen"
+    clock.shift(settings.SESSION_IDLE_TIMEOUT - 120)  # more than 30 minutes after sign-in
+    assert client.get(reverse(MY_CASES)).status_code == 200
 
 
 def test_default_idle_timeout_is_thirty_minutes(settings):
     assert settings.SESSION_IDLE_TIMEOUT == 30 * 60
 
 
-def test_absolute_lifetime_ends_even_an_active_session(client, outsider, settings):
-    _sign_in_by_form(client, outsider)
-    _age_session(client, SIGNED_IN_AT, settings.SESSION_MAX_AGE + 5)
-    response = client.get(reverse("my_cases"))
-    assert response["Location"].startswith(reverse("account_login"))
+def test_absolute_lifetime_ends_even_an_active_session(clock, client, outsider, settings):
+    sign_in_by_form(client, outsider)
+    step = settings.SESSION_IDLE_TIMEOUT // 2  # a request every quarter of an hour
+    elapsed = 0
+    while elapsed + step <= settings.SESSION_MAX_AGE:
+        clock.shift(step)
+        elapsed += step
+        assert client.get(reverse(MY_CASES)).status_code == 200, f"after {elapsed} s"
+    clock.shift(settings.SESSION_MAX_AGE - elapsed + 5)  # the limit passed, activity or not
+    response = client.get(reverse(MY_CASES))
+    assert _signed_out(response)
+    assert "durée maximale" in client.get(response["Location"]).content.decode()
 
 
 def test_session_key_changes_at_sign_in(client, outsider):
     client.get(reverse("account_login"))
     client.session.save()
     before = client.session.session_key
-    _sign_in_by_form(client, outsider)
+    sign_in_by_form(client, outsider)
     assert client.session.session_key != before
 
 
@@ -60,7 +73,7 @@ def test_sign_out_everywhere_ends_other_sessions(client, outsider, django_user_m
 
     other_device = Client()
     sign_in(other_device, outsider)  # a TOTP code is accepted once: the other device
-    _sign_in_by_form(client, outsider)
+    sign_in_by_form(client, outsider)
     assert other_device.get(reverse("my_cases")).status_code == 200
     client.post(reverse("logout_everywhere"))
     assert other_device.get(reverse("my_cases")).status_code == 302
@@ -126,8 +139,10 @@ def test_idle_setting_must_be_positive(bad):
     assert out.returncode != 0 and "PARCOURS_SESSION_IDLE_SECONDS" in out.stderr
 
 
-def test_force_login_sessions_are_checked_too(client, referent, settings):
+def test_force_login_sessions_are_checked_too(clock, client, referent, settings):
     """Sessions created without the sign-in form (no clock yet) start their clock."""
     sign_in(client, referent)
-    assert client.get(reverse("my_cases")).status_code == 200
+    assert client.get(reverse(MY_CASES)).status_code == 200
     assert LAST_SEEN in client.session
+    clock.shift(settings.SESSION_IDLE_TIMEOUT + 5)
+    assert _signed_out(client.get(reverse(MY_CASES)))

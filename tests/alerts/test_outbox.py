@@ -12,7 +12,7 @@ from parcours.alerts import inbox
 from parcours.alerts.models import Notification, OutboxEmail
 from parcours.alerts.notify import MAX_ATTEMPTS, notify, send_due
 from parcours.cases.notices import tell_referent
-from tests.conftest import make_persona
+from tests import personas
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def test_a_rolled_back_action_notifies_nobody(with_email, case, django_capture_o
 
 
 def test_a_failed_email_is_retried_later_and_sent_once(
-    with_email, case, settings, django_capture_on_commit_callbacks
+    clock, with_email, case, settings, django_capture_on_commit_callbacks
 ):
     settings.EMAIL_BACKEND = "tests.access.failing_mail.Backend"
     with django_capture_on_commit_callbacks(execute=True):
@@ -59,9 +59,12 @@ def test_a_failed_email_is_retried_later_and_sent_once(
     # Not due yet: nothing happens; once due and the server back, it goes, once.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert send_due() == 0
-    later = timezone.now() + datetime.timedelta(hours=1)
-    assert send_due(later) == 1
-    assert send_due(later + datetime.timedelta(hours=1)) == 0
+    clock.shift(datetime.timedelta(seconds=59))
+    assert send_due() == 0
+    clock.shift(datetime.timedelta(seconds=1))  # the first back-off: one minute
+    assert send_due() == 1
+    clock.shift(datetime.timedelta(hours=1))
+    assert send_due() == 0
     assert len(mail.outbox) == 1
     email.refresh_from_db()
     assert (email.status, email.attempts) == ("sent", 2)
@@ -100,7 +103,7 @@ def test_members_see_their_organisations_notifications_only(referent, participan
     notification = tell_referent(case, "contact_lost", {"days": 30})
     assert list(inbox.for_actor(referent.actor)) == [notification]
     assert list(inbox.for_actor(participant.actor)) == []
-    colleague = make_persona("colleague", organisation=referent.actor.organisation)
+    colleague = personas.colleague(referent, "colleague")
     assert inbox.unread_count(colleague.actor) == 1
     inbox.mark_read(referent.actor, [notification])
     assert inbox.unread_count(referent.actor) == 0
@@ -108,7 +111,7 @@ def test_members_see_their_organisations_notifications_only(referent, participan
 
 
 def test_a_personal_notification_is_for_that_member_only(referent, case):
-    colleague = make_persona("colleague", organisation=referent.actor.organisation)
+    colleague = personas.colleague(referent, "colleague")
     notify("task_assigned", referent.actor.organisation, ref=case.ref, user=referent.user)
     assert inbox.unread_count(referent.actor) == 1
     assert inbox.unread_count(colleague.actor) == 0

@@ -9,6 +9,7 @@ from django.utils import timezone
 from parcours.access.redaction import CaseView
 from parcours.cases import appointments
 from parcours.core.errors import DomainError, NotAllowed
+from tests import personas
 from tests.conftest import join_case, make_persona, sign_in
 
 SOON = datetime.timedelta(days=2)
@@ -35,7 +36,7 @@ def test_a_colleague_without_the_location_sees_the_appointment_not_its_place(
     case, referent, participant
 ):
     _hearing(case, referent, participant)
-    colleague = make_persona("colleague-a", organisation=referent.actor.organisation)
+    colleague = personas.colleague(referent, "colleague-a")
     other = make_persona("ccas-a", kind="ccas")
 
     join_case(referent, case, other, groups=["identity", "social"], role="support")

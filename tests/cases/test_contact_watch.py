@@ -1,22 +1,19 @@
-"""The lost-contact rule, and the worker that applies it."""
+"""The lost-contact rule, and the worker that applies it. Time is frozen (``clock``) and let
+pass: the case's last reached contact is its opening (its first contact)."""
 
 import datetime
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.utils import timezone
 
 from parcours.cases import services
 from parcours.cases.contact_watch import mark_lost_contacts
 from parcours.cases.enums import CaseStatus
-from parcours.cases.models import Case
 
 
-def _last_contact(case, days_ago):
-    Case.objects.filter(pk=case.pk).update(
-        last_contact_at=timezone.now() - datetime.timedelta(days=days_ago)
-    )
+def _days_pass(clock, days):
+    clock.shift(datetime.timedelta(days=days))
 
 
 @pytest.fixture(autouse=True)
@@ -25,11 +22,11 @@ def delay(settings):
 
 
 def test_a_case_without_contact_past_the_delay_is_marked_and_the_referent_told(
-    case, referent, django_capture_on_commit_callbacks
+    clock, case, referent, django_capture_on_commit_callbacks
 ):
     referent.user.email = "referent@demo.invalid"
     referent.user.save()
-    _last_contact(case, 31)
+    _days_pass(clock, 31)
     with django_capture_on_commit_callbacks(execute=True):
         assert mark_lost_contacts() == [case.ref]
     case.refresh_from_db()
@@ -40,41 +37,41 @@ def test_a_case_without_contact_past_the_delay_is_marked_and_the_referent_told(
     assert "Amadou" not in mail.outbox[0].body
 
 
-def test_within_the_delay_nothing_moves(case):
-    _last_contact(case, 29)
+def test_within_the_delay_nothing_moves(clock, case):
+    _days_pass(clock, 29)
     assert mark_lost_contacts() == []
 
 
-def test_marking_is_idempotent(case):
-    _last_contact(case, 40)
+def test_marking_is_idempotent(clock, case):
+    _days_pass(clock, 40)
     assert mark_lost_contacts() == [case.ref]
     assert mark_lost_contacts() == []
 
 
-def test_closed_cases_are_not_watched(case, referent):
+def test_closed_cases_are_not_watched(clock, case, referent):
     from parcours.cases import lifecycle
 
     lifecycle.move(case, CaseStatus.CLOSED, referent.actor, reason="Accompagnement terminé")
-    _last_contact(case, 90)
+    _days_pass(clock, 90)
     assert mark_lost_contacts() == []
 
 
-def test_a_new_contact_brings_the_case_back(case, referent):
-    _last_contact(case, 40)
+def test_a_new_contact_brings_the_case_back(clock, case, referent):
+    _days_pass(clock, 40)
     mark_lost_contacts()
     services.log_contact(referent.actor, case, channel="met", note="Revenue à la permanence")
     case.refresh_from_db()
     assert case.status == CaseStatus.FOLLOWED
 
 
-def test_the_delay_is_a_setting(case, settings):
+def test_the_delay_is_a_setting(clock, case, settings):
     settings.CONTACT_LOST_DAYS = 60
-    _last_contact(case, 40)
+    _days_pass(clock, 40)
     assert mark_lost_contacts() == []
 
 
-def test_worker_runs_one_round(case, capsys):
-    _last_contact(case, 40)
+def test_worker_runs_one_round(clock, case, capsys):
+    _days_pass(clock, 40)
     call_command("worker", "--once")
     out = capsys.readouterr().out
     assert "cases marked contact lost: 1" in out

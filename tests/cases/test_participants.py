@@ -17,11 +17,11 @@ from parcours.core.actor import actor_for
 from parcours.core.errors import DomainError
 from parcours.core.roles import OrganisationKind, Role
 from parcours.referrals import services as referrals
-from parcours.referrals.enums import ServiceKind
-from parcours.referrals.models import Service
 from parcours.shelter import placement
+from tests import personas
 from tests.conftest import PERSON, join_case, make_persona, sign_in
-from tests.shelter.conftest import build_facility, yesterday
+from tests.factories import ServiceFactory
+from tests.shelter.conftest import host_the_person
 
 
 @pytest.fixture
@@ -103,12 +103,7 @@ def test_a_minor_is_shared_under_child_protection_law_not_on_consent(referent, m
 
 
 def test_a_referral_on_consent_is_refused_for_a_minor(referent, minor_case, ccas):
-    service = Service.objects.create(
-        organisation=ccas.actor.organisation,
-        kind=ServiceKind.SOCIAL_SUPPORT,
-        name="Aide sociale fictive",
-        territory=["33"],
-    )
+    service = ServiceFactory(organisation=ccas.actor.organisation, social_support=True)
     with pytest.raises(DomainError, match="minor|mineure"):
         referrals.create_and_send(
             referent.actor,
@@ -123,7 +118,7 @@ def test_a_referral_on_consent_is_refused_for_a_minor(referent, minor_case, ccas
 def test_nobody_shares_a_group_they_do_not_see(case, referent, ccas):
     """A caseworker of the referent who is not designated for locations cannot give the
     location group to a participant."""
-    colleague = make_persona("colleague-p", organisation=referent.actor.organisation)
+    colleague = personas.colleague(referent, "colleague-p")
     assert "location" not in rules.groups_for(colleague.actor, case)
     with pytest.raises(DomainError, match="do not see yourself|ne voyez pas vous-même"):
         services.add_participant(
@@ -145,16 +140,9 @@ def test_a_consent_date_far_before_the_case_is_refused(referent, case, ccas):
 
 def test_ending_the_host_role_gives_back_what_was_shared_before(referent, case, host):
     join_case(referent, case, host, groups=["social"])
-    request = placement.create_request(referent.actor, case, sex="M", consent_date=yesterday())
-    facility = build_facility(host.actor.organisation, "Maison fictive", "35")
-    from parcours.shelter import zones
-
-    zones.assess(referent.actor, case, dangers=[], level="medium")  # no place before it
-    (proposed,) = placement.propose(referent.actor, request, [facility])
-    placement.answer(host.actor, proposed, accept=True, expected_version=proposed.version)
+    proposed = host_the_person(referent, case, host)
     actor = actor_for(host.user)
     assert "location" in rules.groups_for(actor, case)
-    proposed.refresh_from_db()
     placement.cancel(referent.actor, proposed)
     # Back to what it saw before it became the host: the social group, not the location.
     participation = case.participants.get(organisation=host.actor.organisation, active=True)
@@ -163,14 +151,7 @@ def test_ending_the_host_role_gives_back_what_was_shared_before(referent, case, 
 
 
 def test_a_host_without_earlier_participation_loses_access_when_it_ends(referent, case, host):
-    request = placement.create_request(referent.actor, case, sex="M", consent_date=yesterday())
-    facility = build_facility(host.actor.organisation, "Maison fictive", "35")
-    from parcours.shelter import zones
-
-    zones.assess(referent.actor, case, dangers=[], level="medium")  # no place before it
-    (proposed,) = placement.propose(referent.actor, request, [facility])
-    placement.answer(host.actor, proposed, accept=True, expected_version=proposed.version)
-    proposed.refresh_from_db()
+    proposed = host_the_person(referent, case, host)
     placement.cancel(referent.actor, proposed)
     assert not rules.can_view_case(actor_for(host.user), case)
 

@@ -285,7 +285,7 @@ def test_every_personal_field_of_a_person_is_erased():
 
 def test_anonymisation_erases_break_glass_reasons(case, referent, coordinator, now):
     from parcours.access import breakglass
-    from parcours.access.models import BreakGlassGrant
+    from parcours.cases.models import BreakGlassGrant
 
     breakglass.open_case(
         coordinator.actor, case.ref, "Appel concernant Amadou Fictif, en danger ce soir à Lyon."

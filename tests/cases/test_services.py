@@ -12,6 +12,7 @@ from parcours.cases.models import Case, Contact
 from parcours.core.errors import DomainError, NotAllowed
 from parcours.people.models import Person
 from parcours.people.search import matching_person_ids
+from tests import personas
 from tests.conftest import PERSON, join_case, make_persona
 
 
@@ -145,6 +146,6 @@ def test_note_only_in_a_group_the_author_sees(referent, case):
     assert not case.events.filter(group="safety", kind="note").exists()
     services.add_note(partner.actor, case, text="Rendez-vous CAF pris (fictif)", group="social")
     assert case.events.filter(group="social", kind="note").count() == 1
-    stranger = make_persona("shelter", kind="shelter_facility", role="facility_staff")
+    stranger = personas.facility_staff("shelter")
     with pytest.raises(NotAllowed):
         services.add_note(stranger.actor, case, text="x", group="social")

@@ -8,15 +8,13 @@ from parcours.alerts import inbox
 from parcours.alerts.models import Notification
 from parcours.cases.sharing_refusal import record_refusal
 from parcours.core.errors import NotAllowed
-from parcours.core.roles import OrganisationKind, Role
-from tests.conftest import make_persona, sign_in
+from tests import personas
+from tests.conftest import sign_in
 
 
 @pytest.fixture
 def territorial(db):
-    return make_persona(
-        "coord33", kind=OrganisationKind.TERRITORIAL_COORDINATOR, role=Role.COORDINATOR, dep="33"
-    )
+    return personas.territorial("coord33", dep="33")
 
 
 def test_the_coordinations_are_told_without_anything_identifying(
@@ -33,9 +31,7 @@ def test_the_coordinations_are_told_without_anything_identifying(
 
 
 def test_another_territory_is_not_told(referent, case):
-    other = make_persona(
-        "coord69", kind=OrganisationKind.TERRITORIAL_COORDINATOR, role=Role.COORDINATOR, dep="69"
-    )
+    other = personas.territorial("coord69", dep="69")
     record_refusal(referent.actor, case)
     assert list(inbox.for_actor(other.actor)) == []
 

@@ -21,8 +21,8 @@ from parcours.cases.models import Case, Participant
 from parcours.cases.sharing_refusal import record_refusal
 from parcours.cases.timeline import add_event
 from parcours.core.groups import ALL_GROUPS
-from parcours.core.roles import OrganisationKind, Role
-from tests.conftest import make_persona, sign_in
+from tests import personas
+from tests.conftest import sign_in
 
 REASON = "Appel de la gendarmerie : la personne est signalée en danger immédiat ce soir."
 NAME = "Amadou Fictif"
@@ -30,9 +30,7 @@ NAME = "Amadou Fictif"
 
 @pytest.fixture
 def territorial(db):
-    return make_persona(
-        "coord33", kind=OrganisationKind.TERRITORIAL_COORDINATOR, role=Role.COORDINATOR, dep="33"
-    )
+    return personas.territorial("coord33", dep="33")
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from django.utils import timezone
 from parcours.cases import tasks
 from parcours.cases.models import Task
 from parcours.core.errors import DomainError, NotAllowed
+from tests import personas
 from tests.conftest import join_case, make_persona, sign_in
 
 
@@ -88,7 +89,7 @@ def test_add_and_close_from_the_page(client, case, referent):
 
 def test_a_shelter_participant_with_the_social_group_adds_tasks(case, referent, db):
 
-    shelter = make_persona("shelter-t", kind="shelter_facility", role="facility_staff")
+    shelter = personas.facility_staff("shelter-t")
     join_case(referent, case, shelter, groups=["identity", "social"], role="support")
     from parcours.core.actor import actor_for
 
@@ -102,7 +103,7 @@ def test_a_task_of_the_host_shelter_does_not_name_it_to_those_without_the_locati
 ):
     """The shelter's name says where the person sleeps; a social-group reader without the
     location reads "the host facility" (a conference's decision can give it a task)."""
-    shelter = make_persona("host-t", kind="shelter_facility", role="facility_staff")
+    shelter = personas.facility_staff("host-t")
     join_case(referent, case, shelter, groups=["identity", "location", "social"], role="shelter")
     name = shelter.actor.organisation.name
     tasks.create_task(

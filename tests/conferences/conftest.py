@@ -1,6 +1,7 @@
 """Conference fixtures: a social-support association joining the ``case`` fixture (it sees
-identity and the social situation), a territorial coordinator of the case's département, and
-conferences at each stage. The police participant sees identity and justice."""
+identity and the social situation) and conferences at each stage (the territorial coordinator
+of the case's département is the root ``territorial`` fixture). The police participant sees
+identity and justice."""
 
 import datetime
 
@@ -9,8 +10,7 @@ from django.utils import timezone
 
 from parcours.conferences import services
 from parcours.core.actor import actor_for
-from parcours.core.roles import OrganisationKind, Role
-from tests.conftest import join_case, make_persona
+from tests import personas
 
 SOCIAL_POINT = "Point sur le logement et les ressources"
 JUSTICE_POINT = "Suites de la plainte et audition"
@@ -21,19 +21,7 @@ JUSTICE_DECISION = "Accompagner la personne à son audition du 12"
 @pytest.fixture
 def partner(referent, case):
     """Caseworker of an association taking part with identity and social."""
-    persona = make_persona("partner", dep="33")
-    persona.actor = join_case(referent, case, persona, groups=("identity", "social"))
-    return persona
-
-
-@pytest.fixture
-def territorial(db):
-    return make_persona(
-        "territorial",
-        kind=OrganisationKind.TERRITORIAL_COORDINATOR,
-        role=Role.COORDINATOR,
-        dep="33",
-    )
+    return personas.partner(referent, case, groups=("identity", "social"))
 
 
 def convene(actor, case, *, past=False, **changes):

@@ -15,6 +15,7 @@ from parcours.cases.services import add_participant
 from parcours.conferences import minutes, reading, services
 from parcours.core.actor import actor_for
 from parcours.core.roles import OrganisationKind, Role
+from tests import personas
 from tests.conferences.conftest import JUSTICE_DECISION, consent, convene
 from tests.conftest import join_case, make_persona, sign_in
 
@@ -53,7 +54,7 @@ def shelter(referent, case):
 @pytest.fixture
 def referent_plain(referent):
     """A caseworker of the referent association not designated for locations."""
-    return make_persona("referent_plain", organisation=referent.actor.organisation)
+    return personas.colleague(referent, "referent_plain")
 
 
 @pytest.fixture
@@ -146,9 +147,7 @@ def test_the_host_facility_reads_its_own_name(shelter, case, hosted):
 def test_the_consents_language_only_with_the_identity_group(
     client, referent, participant, case, hosted
 ):
-    justice_only = make_persona(
-        "justice_only", kind=OrganisationKind.POLICE, role=Role.INVESTIGATOR
-    )
+    justice_only = personas.participant("justice_only")
     join_case(referent, case, justice_only, groups=("justice",), role="investigation")
     police = _detail(participant, case, hosted).consent
     assert (police.language, police.interpreter) == ("soussou", INTERPRETER)

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import FieldError
 from django.db import connection
 
-from parcours.core.crypto import DecryptionError, KeyRing, normalise, normalise_phone
+from parcours.core.crypto import DecryptionError, KeyRing, normalise
 from parcours.core.keyconfig import KeyMaterial
 from parcours.core.refs import ALPHABET, is_valid_reference, new_reference
 from parcours.people.models import Person
@@ -74,9 +74,6 @@ def test_blind_index_is_keyed_and_normalised():
 
 def test_normalisation():
     assert normalise("  Ôsas   BLESSING ") == "osas blessing"
-    assert normalise_phone("06 12 34 56 78") == "33612345678"
-    assert normalise_phone("+33 6 12 34 56 78") == "33612345678"
-    assert normalise_phone("0033612345678") == "33612345678"
 
 
 @pytest.mark.django_db

@@ -6,46 +6,38 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from parcours.core.roles import OrganisationKind
 from parcours.referrals import services
-from parcours.referrals.enums import ServiceKind
-from parcours.referrals.models import Service
-from tests.conftest import make_persona
+from tests import personas
+from tests.factories import ServiceFactory
 
 
 @pytest.fixture
 def recipient(db):
     """Caseworker of the association that receives referrals (may see the location group, so a
     shared location is visible and only the sharing decides)."""
-    return make_persona("recipient", dep="33", may_reveal_location=True)
+    return personas.recipient()
 
 
 @pytest.fixture
 def service(recipient):
     """A shelter service of ``recipient``'s association, serving Gironde."""
-    return Service.objects.create(
+    return ServiceFactory(
         organisation=recipient.actor.organisation,
-        kind=ServiceKind.SHELTER,
+        shelter=True,
+        described=True,
         name="Hébergement sécurisé fictif",
-        territory=["33"],
-        accepts="Femmes majeures, victimes de traite",
-        requirements="Évaluation sociale",
-        contact_route="Par Parcours",
     )
 
 
 @pytest.fixture
 def siao(db):
-    return make_persona("siao", kind=OrganisationKind.SIAO, dep="33")
+    return personas.siao()
 
 
 @pytest.fixture
 def service_115(siao):
-    return Service.objects.create(
-        organisation=siao.actor.organisation,
-        kind=ServiceKind.EMERGENCY_HOUSING_115,
-        name="115 de la Gironde",
-        territory=["33"],
+    return ServiceFactory(
+        organisation=siao.actor.organisation, emergency_115=True, name="115 de la Gironde"
     )
 
 

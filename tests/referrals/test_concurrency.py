@@ -8,7 +8,7 @@ from django.db import connection
 from parcours.core.errors import DomainError
 from parcours.referrals import services
 from parcours.referrals.enums import ReferralStatus as S
-from tests.conftest import make_persona
+from tests import personas
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks need PostgreSQL"
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.skipif(
 def test_two_answers_at_once_one_wins_the_other_is_told(
     journal_flushable, referral, recipient, case
 ):
-    colleague = make_persona("colleague", organisation=recipient.actor.organisation)
+    colleague = personas.colleague(recipient, "colleague")
     version = referral.version
     barrier = threading.Barrier(2)
     outcomes = {}

@@ -7,6 +7,7 @@ from parcours.core.errors import DomainError, NotAllowed, StaleVersion
 from parcours.referrals import lifecycle, services
 from parcours.referrals.enums import ReferralStatus as S
 from parcours.referrals.models import Referral
+from tests import personas
 from tests.conftest import make_persona
 from tests.tables import statuses, transitions
 
@@ -95,7 +96,7 @@ def test_final_states_have_no_way_out():
 def test_second_answer_is_told_it_was_already_answered(referral, recipient, case):
     version = referral.version
     services.accept(recipient.actor, referral, version)
-    colleague = make_persona("colleague", organisation=recipient.actor.organisation)
+    colleague = personas.colleague(recipient, "colleague")
     with pytest.raises(lifecycle.AlreadyAnswered):
         services.refuse(colleague.actor, referral, "no_place", "", version)
     referral.refresh_from_db()

@@ -4,10 +4,9 @@ gated by its field group, the shelter named only to those who see the location."
 from django.urls import reverse
 
 from parcours.referrals import services
-from parcours.referrals.enums import ServiceKind
-from parcours.referrals.models import Service
 from parcours.referrals.pathway import DOMAINS, pathway
 from tests.conftest import sign_in
+from tests.factories import ServiceFactory
 from tests.referrals.conftest import give_consent, send
 
 ALL = {"identity", "location", "safety", "health", "justice", "immigration", "social"}
@@ -42,9 +41,7 @@ def test_the_shelter_is_not_named_without_the_location(referent, siao, case, ser
 
 
 def test_a_domain_outside_the_readers_groups_shows_nothing(referent, recipient, case):
-    clinic = Service.objects.create(
-        organisation=recipient.actor.organisation, kind=ServiceKind.HEALTH, name="Centre fictif"
-    )
+    clinic = ServiceFactory(organisation=recipient.actor.organisation, health=True, national=True)
     give_consent(referent, case, clinic.organisation)
     send(referent, case, clinic, shared_groups=["health"])
     assert len(_domain(pathway(case, ALL), "health").steps) == 1

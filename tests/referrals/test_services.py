@@ -19,17 +19,15 @@ from parcours.referrals.enums import (
     ReferralStatus as S,
 )
 from parcours.referrals.models import Referral, Service
+from tests import personas
 from tests.conftest import make_persona
+from tests.factories import ServiceFactory
 from tests.referrals.conftest import give_consent, send
 
 
 def test_directory_search_by_kind_and_territory(service, service_115, db):
-    national = Service.objects.create(
-        organisation=service.organisation, kind=ServiceKind.LEGAL_AID, name="Aide juridique"
-    )
-    Service.objects.create(
-        organisation=service.organisation, kind=ServiceKind.HEALTH, name="Fermé", active=False
-    )
+    national = ServiceFactory(organisation=service.organisation, legal_aid=True, national=True)
+    ServiceFactory(organisation=service.organisation, health=True, national=True, inactive=True)
     assert set(services.directory_search()) == {service, service_115, national}
     assert list(services.directory_search(kind=ServiceKind.SHELTER)) == [service]
     assert set(services.directory_search(departement="33")) == {service, service_115, national}
@@ -137,10 +135,8 @@ def test_s1_refusal_reasons_exist():
 
 def test_young_adult_refusal_reason_exists(referent, case, db):
     ase = make_persona("ase", kind="child_welfare", dep="33")
-    young_adult = Service.objects.create(
-        organisation=ase.actor.organisation,
-        kind=ServiceKind.CHILD_WELFARE_YOUNG_ADULT,
-        name="Contrat jeune majeur",
+    young_adult = ServiceFactory(
+        organisation=ase.actor.organisation, young_adult=True, national=True
     )
     give_consent(referent, case, ase.actor.organisation)
     referral = send(referent, case, young_adult)
@@ -186,24 +182,30 @@ def test_acceptance_on_a_legal_basis(referent, recipient, case, service):
     )
 
 
-def test_overdue_after_the_delay_of_the_kind(referral, recipient):
-    sent = referral.sent_at
-    assert not services.overdue(referral, sent + datetime.timedelta(hours=47))
-    assert services.overdue(referral, sent + datetime.timedelta(hours=49))
+def test_overdue_after_the_delay_of_the_kind(clock, referral, recipient):
+    """A shelter answers within 48 hours; acknowledging does not stop the delay, answering
+    does."""
+    assert services.due_at(referral) == referral.sent_at + datetime.timedelta(hours=48)
+    clock.shift(datetime.timedelta(hours=47))
+    assert not services.overdue(referral, timezone.now())
+    clock.shift(datetime.timedelta(hours=2))  # 49 hours after it was sent
+    assert services.overdue(referral, timezone.now())
     services.acknowledge(recipient.actor, referral)
     referral.refresh_from_db()
-    assert services.overdue(referral, sent + datetime.timedelta(hours=49))
+    assert services.overdue(referral, timezone.now())
     services.accept(recipient.actor, referral, referral.version)
     referral.refresh_from_db()
-    assert not services.overdue(referral, sent + datetime.timedelta(hours=49))
+    assert not services.overdue(referral, timezone.now())
 
 
-def test_expire_overdue_is_idempotent(referral, referent, case, service_115, siao):
+def test_expire_overdue_is_idempotent(clock, referral, referent, case, service_115, siao):
     give_consent(referent, case, siao.actor.organisation)
     call = send(referent, case, service_115)
-    later = timezone.now() + datetime.timedelta(hours=5)
-    assert services.expire_overdue(later) == 1  # the 115 (4 h), not the shelter (48 h)
-    assert services.expire_overdue(later) == 0
+    clock.shift(datetime.timedelta(hours=4))  # the 115's delay, to the second: not yet
+    assert services.expire_overdue(timezone.now()) == 0
+    clock.shift(datetime.timedelta(hours=1))
+    assert services.expire_overdue(timezone.now()) == 1  # the 115 (4 h), not the shelter (48 h)
+    assert services.expire_overdue(timezone.now()) == 0
     call.refresh_from_db()
     referral.refresh_from_db()
     assert (call.status, referral.status) == (S.EXPIRED, S.SENT)
@@ -251,15 +253,10 @@ def test_nobody_shares_a_group_they_do_not_see(case, db):
 
     from parcours.core.errors import DomainError
     from parcours.referrals import services
-    from parcours.referrals.models import Service
-    from tests.conftest import make_persona
 
-    referent_org = case.referent_org
-    colleague = make_persona("colleague-no-location", organisation=referent_org)
-    other = make_persona("shelter-x", kind="shelter_facility", role="facility_staff")
-    service = Service.objects.create(
-        organisation=other.actor.organisation, kind="shelter", name="Places", territory=[]
-    )
+    colleague = personas.make_persona("colleague-no-location", organisation=case.referent_org)
+    other = personas.facility_staff("shelter-x")
+    service = ServiceFactory(organisation=other.actor.organisation, shelter=True, national=True)
     with pytest.raises(DomainError, match="location|Localisation|localisation"):
         services.create_and_send(
             colleague.actor,

@@ -50,14 +50,13 @@ from parcours.cases.enums import ContactChannel, ParticipantRole
 from parcours.conferences import services as conferences
 from parcours.core.actor import actor_for
 from parcours.core.groups import FieldGroup
-from parcours.core.roles import OrganisationKind, Role
+from parcours.core.roles import OrganisationKind
 from parcours.referrals import services as referrals
 from parcours.referrals.enums import ServiceKind
-from parcours.referrals.models import Service
 from parcours.shelter import placement, zones
-from tests.conftest import join_case, make_persona
-from tests.factories import OrganisationFactory
-from tests.shelter.conftest import build_facility
+from tests import personas as built
+from tests.factories import FacilityFactory, OrganisationFactory, ServiceFactory
+from tests.personas import join_case
 
 GROUPS = list(FieldGroup.values)
 SENTINEL = {group: f"SENTINEL-{group.upper()}" for group in GROUPS}
@@ -142,7 +141,7 @@ def found_markers(text: str, markers) -> list[str]:
 class FullCase:
     case: object
     person: object
-    personas: dict  # name -> tests.conftest.Persona (anonymous: None)
+    personas: dict  # name -> tests.personas.Persona (anonymous: None)
     orgs: dict  # name -> Organisation
     facility: object
     host_placement: object  # accepted, awaiting arrival (the facility's inbox shows it)
@@ -154,11 +153,10 @@ class FullCase:
     zones: list
 
 
-def _persona(name, *, email=True, **kwargs):
-    persona = make_persona(name, **kwargs)
-    if email:  # notifications go by e-mail only to members with an address
-        persona.user.email = f"{name.replace('_', '-')}@exemple.test"
-        persona.user.save(update_fields=["email"])
+def _mailed(persona):
+    """Notifications go by e-mail only to members with an address: give ``persona`` one."""
+    persona.user.email = f"{persona.name.replace('_', '-')}@exemple.test"
+    persona.user.save(update_fields=["email"])
     return persona
 
 
@@ -169,31 +167,25 @@ def _yesterday():
 def _people():
     """Every persona of the page-wide tests, with their organisations."""
     Kind = OrganisationKind
-    referent = _persona("referent", dep="33", may_reveal_location=True)
+    referent = _mailed(built.referent())
     association = referent.actor.organisation
-    host_org = OrganisationFactory(
-        kind=Kind.SHELTER_FACILITY, name=HOST_ORG, departement="35", city=HOST_TOWN
-    )
-    host = _persona(
-        "host", organisation=host_org, role=Role.FACILITY_STAFF, may_reveal_location=True
-    )
+    host_org = OrganisationFactory(shelter=True, name=HOST_ORG, departement="35", city=HOST_TOWN)
+    host = _mailed(built.host(organisation=host_org))
     host.user.first_name, host.user.last_name = "Hôte", HOST_STAFF
     host.user.save(update_fields=["first_name", "last_name"])
     national_org = OrganisationFactory(national=True, name="Coordination nationale (fictive)")
     personas = {
         "referent": referent,
-        "referent_plain": _persona("referent_plain", organisation=association),
+        "referent_plain": _mailed(built.colleague(referent, "referent_plain")),
         "host": host,
-        "gendarmerie": _persona("gendarmerie", kind=Kind.GENDARMERIE, role=Role.INVESTIGATOR),
-        "siao": _persona("siao", kind=Kind.SIAO),
-        "ccas": _persona("ccas", kind=Kind.CCAS),
-        "territorial": _persona(
-            "territorial", kind=Kind.TERRITORIAL_COORDINATOR, role=Role.COORDINATOR
-        ),
-        "national": _persona("national", organisation=national_org, role=Role.COORDINATOR),
-        "national_bg": _persona("national_bg", organisation=national_org, role=Role.COORDINATOR),
-        "statistician": _persona("statistician", organisation=national_org, role=Role.STATISTICIAN),
-        "outsider": _persona("outsider", dep="69"),
+        "gendarmerie": _mailed(built.participant("gendarmerie", kind=Kind.GENDARMERIE)),
+        "siao": _mailed(built.siao()),
+        "ccas": _mailed(built.make_persona("ccas", kind=Kind.CCAS)),
+        "territorial": _mailed(built.territorial()),
+        "national": _mailed(built.coordinator("national", organisation=national_org)),
+        "national_bg": _mailed(built.coordinator("national_bg", organisation=national_org)),
+        "statistician": _mailed(built.statistician(organisation=national_org)),
+        "outsider": _mailed(built.outsider()),
         "anonymous": None,
     }
     orgs = {
@@ -212,7 +204,9 @@ def _people():
         "cpam": OrganisationFactory(kind=Kind.HEALTH_INSURANCE, name="CPAM SENTINEL-HEALTH-CPAM"),
         "relay": OrganisationFactory(kind=Kind.ASSOCIATION, name="Association relais (fictive)"),
     }
-    personas["prefecture"] = _persona("prefecture", organisation=orgs["prefecture"])
+    personas["prefecture"] = _mailed(
+        built.make_persona("prefecture", organisation=orgs["prefecture"])
+    )
     return personas, orgs
 
 
@@ -239,7 +233,9 @@ def _safety(actor, case):
 def _shelter(actor, case, host, host_org):
     """The host facility accepts (it becomes the host participant); a second request gets a
     place entered by hand."""
-    facility = build_facility(host_org, HOST_FACILITY, "35", address=HOST_ADDRESS)
+    facility = FacilityFactory(
+        organisation=host_org, name=HOST_FACILITY, departement="35", address=HOST_ADDRESS
+    )
     first = placement.create_request(
         actor, case, sex="F", consent_date=_yesterday(), languages=PERSON["languages"]
     )
@@ -287,9 +283,7 @@ def _referrals(personas, orgs, case):
     }
     sent = {}
     for name, (organisation, kind, service_name, group) in wanted.items():
-        service = Service.objects.create(
-            organisation=organisation, kind=kind, name=service_name, territory=["33"]
-        )
+        service = ServiceFactory(organisation=organisation, kind=kind, name=service_name)
         referrals.record_consent(
             actor,
             case,

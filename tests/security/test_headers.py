@@ -5,7 +5,7 @@ import logging
 import pytest
 from django.urls import reverse
 
-from tests.conftest import PERSON, sign_in
+from tests.conftest import PASSWORD, PERSON, sign_in
 
 PAGES = [
     "my_cases",
@@ -81,9 +81,7 @@ def test_no_personal_data_in_log_lines(client, referent, case, caplog):
 
 
 def test_session_and_csrf_cookies_are_httponly_and_samesite(client, referent):
-    response = client.post(
-        reverse("account_login"), {"login": "referent", "password": "correct-horse-battery-9"}
-    )
+    response = client.post(reverse("account_login"), {"login": "referent", "password": PASSWORD})
     assert response.status_code == 302
     cookie = response.cookies["sessionid"]
     assert cookie["httponly"] and cookie["samesite"] == "Lax"

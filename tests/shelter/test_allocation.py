@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 from parcours.core.geography import great_circle_km
-from parcours.shelter import matching
 from parcours.shelter.matching import (
     UNPLACED_REASONS,
     FacilityRow,
@@ -21,6 +20,7 @@ from parcours.shelter.matching import (
     feasible,
     violations,
 )
+from parcours.shelter.matching import allocation as matching  # the module of _MAX_ROUNDS
 
 TOL_KM = 1e-3
 

@@ -8,8 +8,9 @@ from django.db import connection
 
 from parcours.shelter import placement
 from parcours.shelter.models import Facility, Placement
-from tests.conftest import make_persona
-from tests.shelter.conftest import build_facility, yesterday
+from tests import personas
+from tests.factories import FacilityFactory
+from tests.shelter.conftest import yesterday
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks need PostgreSQL"
@@ -19,14 +20,14 @@ pytestmark = pytest.mark.skipif(
 def test_the_last_place_goes_to_one_the_other_is_told(journal_flushable, referent, case, host):
     from parcours.cases import services
 
-    other = make_persona("other-referent", dep="35")
+    other = personas.make_persona("other-referent", dep="35")
     other_case = services.open_case(
         other.actor,
         {"given_names": "Deuxième", "family_name": "Fictive", "sex": "F"},
         intake_token=None,
         first_contact="Test de concurrence (fictif).",
     )
-    facility = build_facility(host.actor.organisation, "Dernière place", "29", free=1)
+    facility = FacilityFactory(organisation=host.actor.organisation, departement="29", free=1)
 
     def ask(persona, for_case):
         from parcours.shelter import zones

@@ -15,7 +15,8 @@ from django.utils import timezone
 from parcours.cases import services
 from parcours.shelter.enums import PlacementStatus, RequestStatus
 from parcours.shelter.models import AvailabilityUpdate, Facility
-from tests.conftest import PERSON, make_persona, sign_in
+from tests import personas
+from tests.conftest import PERSON, sign_in
 from tests.www.matrix_facility import make_facility, propose_to
 
 
@@ -25,12 +26,12 @@ def _english(client):
 
 @pytest.fixture
 def staff(db):
-    return make_persona("staff", kind="shelter_facility", role="facility_staff", dep="13")
+    return personas.facility_staff("staff", dep="13")
 
 
 @pytest.fixture
 def other_staff(db):
-    return make_persona("other_staff", kind="shelter_facility", role="facility_staff", dep="06")
+    return personas.facility_staff("other_staff", dep="06")
 
 
 @pytest.fixture

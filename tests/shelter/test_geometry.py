@@ -13,11 +13,13 @@ from django.utils import timezone
 from parcours.cases import appointments
 from parcours.core import geography
 from parcours.core.errors import DomainError
-from parcours.shelter import batch, network, placement, zones
+from parcours.shelter import batch, network, placement, ranking, zones
 from parcours.shelter.models import Placement
 from parcours.shelter.safety import DangerZoneViolation, PlaceMismatch
-from tests.conftest import make_persona, sign_in
-from tests.shelter.conftest import build_facility, yesterday
+from tests import personas
+from tests.conftest import sign_in
+from tests.factories import FacilityFactory
+from tests.shelter.conftest import yesterday
 
 # Real towns (public coordinates, rounded).
 NICE = (43.7102, 7.2620)  # Alpes-Maritimes (06)
@@ -149,11 +151,11 @@ def test_a_facility_is_judged_by_its_coordinates_not_its_stored_departement(
     """A facility in Nice whose record says "83" is in the Alpes-Maritimes: neither ranked nor
     proposed."""
     network.forget_table()
-    mislabelled = build_facility(
-        host.actor.organisation, "Centre mal renseigné", "83", lat=NICE[0], lon=NICE[1]
+    mislabelled = FacilityFactory(
+        organisation=host.actor.organisation, departement="83", lat=NICE[0], lon=NICE[1]
     )
-    toulon = build_facility(host.actor.organisation, "CHRS de Toulon", "83")
-    ranked = {f.pk for f, _r in placement.ranked(referent.actor, request_)[0]}
+    toulon = FacilityFactory(organisation=host.actor.organisation, departement="83")
+    ranked = {f.pk for f, _r in ranking.ranked(referent.actor, request_)[0]}
     assert toulon.pk in ranked and mislabelled.pk not in ranked
     with pytest.raises(DangerZoneViolation) as refused:
         placement.propose(referent.actor, request_, [mislabelled])
@@ -263,10 +265,10 @@ def test_a_point_zone_abroad_is_accepted(referent, case):
 
 
 def test_a_case_without_safety_assessment_is_not_ranked(client, referent, host, case):
-    build_facility(host.actor.organisation, "Rennes", "35")
+    FacilityFactory(organisation=host.actor.organisation)
     request = placement.create_request(referent.actor, case, sex="F", consent_date=yesterday())
     with pytest.raises(placement.SafetyNotAssessed):
-        placement.ranked(referent.actor, request)
+        ranking.ranked(referent.actor, request)
     sign_in(client, referent)
     url = reverse("placement_request", kwargs={"ref": case.ref, "pk": request.pk})
     page = client.get(url).content.decode()
@@ -276,7 +278,7 @@ def test_a_case_without_safety_assessment_is_not_ranked(client, referent, host, 
 
 
 def test_a_case_without_safety_assessment_is_not_placed(client, referent, host, case):
-    facility = build_facility(host.actor.organisation, "Rennes", "35")
+    facility = FacilityFactory(organisation=host.actor.organisation)
     request = placement.create_request(referent.actor, case, sex="F", consent_date=yesterday())
     with pytest.raises(placement.SafetyNotAssessed):
         placement.propose(referent.actor, request, [facility])
@@ -296,7 +298,7 @@ def test_a_case_without_safety_assessment_is_not_placed(client, referent, host, 
 
 
 def test_once_assessed_the_places_are_ranked_and_no_zone_is_said(client, referent, host, case):
-    facility = build_facility(host.actor.organisation, "Rennes", "35")
+    facility = FacilityFactory(organisation=host.actor.organisation)
     request = placement.create_request(referent.actor, case, sex="F", consent_date=yesterday())
     zones.assess(referent.actor, case, dangers=[], level="low")
     sign_in(client, referent)
@@ -309,10 +311,8 @@ def test_once_assessed_the_places_are_ranked_and_no_zone_is_said(client, referen
 def test_batch_allocation_places_no_case_whose_safety_is_not_assessed(db):
     from parcours.cases import services
 
-    association = make_persona("asso-47", dep="47")
-    coordinator = make_persona(
-        "coord-47", kind="territorial_coordinator", role="coordinator", dep="47"
-    )
+    association = personas.make_persona("asso-47", dep="47")
+    coordinator = personas.territorial("coord-47", dep="47")
     case = services.open_case(
         association.actor,
         {"given_names": "Ouvrier", "family_name": "Fictif", "sex": "M"},
@@ -320,8 +320,7 @@ def test_batch_allocation_places_no_case_whose_safety_is_not_assessed(db):
         first_contact="Contrôle de l'inspection du travail (fictif).",
     )
     placement.create_request(association.actor, case, sex="M", consent_date=yesterday())
-    org = make_persona("net", kind="shelter_facility", role="facility_staff").actor.organisation
-    build_facility(org, "Rennes", "35", free=3)
+    FacilityFactory(organisation=personas.facility_staff("net").actor.organisation, free=3)
     network.forget_table()
     waiting = batch.pending_requests(coordinator.actor)
     lines, _result = batch.compute(coordinator.actor, waiting)
@@ -333,7 +332,9 @@ def test_batch_allocation_places_no_case_whose_safety_is_not_assessed(db):
 
 
 def test_the_arrival_event_holds_ids_not_the_place(referent, host, request_):
-    facility = build_facility(host.actor.organisation, "Maison de la rue Secrète", "35")
+    facility = FacilityFactory(
+        organisation=host.actor.organisation, name="Maison de la rue Secrète"
+    )
     (proposed,) = placement.propose(referent.actor, request_, [facility])
     placement.answer(host.actor, proposed, accept=True, expected_version=proposed.version)
     proposed.refresh_from_db()

@@ -9,10 +9,11 @@ from django.utils import timezone
 from parcours.access import rules
 from parcours.alerts import inbox
 from parcours.core.errors import DomainError, NotAllowed, StaleVersion
-from parcours.shelter import placement, zones
+from parcours.shelter import placement, ranking, zones
 from parcours.shelter.models import Placement
-from tests.conftest import make_persona
-from tests.shelter.conftest import build_facility, yesterday
+from tests import personas
+from tests.factories import FacilityFactory
+from tests.shelter.conftest import yesterday
 
 
 @pytest.fixture
@@ -49,8 +50,8 @@ def test_only_those_who_manage_safety_ask(participant, outsider, case):
 
 def test_proposals_in_order_hold_places_and_move_on_when_declined(referent, host, request_):
     org = host.actor.organisation
-    first = build_facility(org, "Premier", "35", free=1)
-    second = build_facility(org, "Second", "29", free=1)
+    first = FacilityFactory(organisation=org, name="Premier", free=1)
+    second = FacilityFactory(organisation=org, name="Second", departement="29", free=1)
     a, b = placement.propose(referent.actor, request_, [first, second])
     assert (a.status, b.status) == ("proposed", "queued")
     first.refresh_from_db()
@@ -65,7 +66,7 @@ def test_proposals_in_order_hold_places_and_move_on_when_declined(referent, host
 
 
 def test_acceptance_makes_the_facility_the_host(referent, host, request_):
-    facility = build_facility(host.actor.organisation, "Maison fictive", "35")
+    facility = FacilityFactory(organisation=host.actor.organisation)
     (proposed,) = placement.propose(referent.actor, request_, [facility])
     case = request_.case
     assert not rules.can_view_case(host.actor, case)  # asked, not yet a participant
@@ -76,7 +77,7 @@ def test_acceptance_makes_the_facility_the_host(referent, host, request_):
 
 
 def test_arrival_puts_the_case_in_safety_and_measures_the_time(referent, host, request_):
-    facility = build_facility(host.actor.organisation, "Maison fictive", "35")
+    facility = FacilityFactory(organisation=host.actor.organisation)
     (proposed,) = placement.propose(referent.actor, request_, [facility])
     placement.answer(host.actor, proposed, accept=True, expected_version=proposed.version)
     case = request_.case
@@ -93,7 +94,7 @@ def test_arrival_puts_the_case_in_safety_and_measures_the_time(referent, host, r
 
 
 def test_a_second_answer_is_refused(referent, host, request_):
-    facility = build_facility(host.actor.organisation, "Maison fictive", "35")
+    facility = FacilityFactory(organisation=host.actor.organisation)
     (proposed,) = placement.propose(referent.actor, request_, [facility])
     placement.answer(host.actor, proposed, accept=True, expected_version=proposed.version)
     with pytest.raises(StaleVersion):
@@ -108,7 +109,7 @@ def test_a_second_answer_is_refused(referent, host, request_):
 
 
 def test_decline_needs_a_code_and_other_needs_text(referent, host, request_):
-    facility = build_facility(host.actor.organisation, "Maison fictive", "35")
+    facility = FacilityFactory(organisation=host.actor.organisation)
     (proposed,) = placement.propose(referent.actor, request_, [facility])
     for code, text in (("", ""), ("other", "  ")):
         with pytest.raises(DomainError):
@@ -123,9 +124,9 @@ def test_decline_needs_a_code_and_other_needs_text(referent, host, request_):
 
 
 def test_only_the_facility_asked_answers(referent, request_, host, db):
-    facility = build_facility(host.actor.organisation, "Maison fictive", "35")
+    facility = FacilityFactory(organisation=host.actor.organisation)
     (proposed,) = placement.propose(referent.actor, request_, [facility])
-    other = make_persona("other-host", kind="shelter_facility", role="facility_staff")
+    other = personas.facility_staff("other-host")
     for persona in (referent, other):
         with pytest.raises(NotAllowed):
             placement.answer(
@@ -134,7 +135,7 @@ def test_only_the_facility_asked_answers(referent, request_, host, db):
 
 
 def test_the_last_place_goes_to_one_proposal_the_other_is_told(referent, host, case, db):
-    facility = build_facility(host.actor.organisation, "Dernière place", "35", free=1)
+    facility = FacilityFactory(organisation=host.actor.organisation, free=1)
     zones.assess(referent.actor, case, dangers=[], level="medium")
     first = placement.create_request(referent.actor, case, sex="F", consent_date=yesterday())
     placement.propose(referent.actor, first, [facility])
@@ -149,8 +150,8 @@ def test_the_last_place_goes_to_one_proposal_the_other_is_told(referent, host, c
 
 def test_one_proposal_at_a_time_and_cancel_moves_on(referent, host, request_):
     org = host.actor.organisation
-    a_fac = build_facility(org, "A", "35")
-    b_fac = build_facility(org, "B", "29")
+    a_fac = FacilityFactory(organisation=org, name="A")
+    b_fac = FacilityFactory(organisation=org, name="B", departement="29")
     a, b = placement.propose(referent.actor, request_, [a_fac, b_fac])
     with pytest.raises(DomainError):
         placement.propose(referent.actor, request_, [b_fac])
@@ -161,13 +162,13 @@ def test_one_proposal_at_a_time_and_cancel_moves_on(referent, host, request_):
 
 
 def test_the_same_facility_twice_is_refused(referent, host, request_):
-    facility = build_facility(host.actor.organisation, "A", "35")
+    facility = FacilityFactory(organisation=host.actor.organisation, name="A")
     with pytest.raises(DomainError):
         placement.propose(referent.actor, request_, [facility, facility])
 
 
 def test_every_transition_is_logged(referent, host, request_):
-    facility = build_facility(host.actor.organisation, "A", "35")
+    facility = FacilityFactory(organisation=host.actor.organisation, name="A")
     (proposed,) = placement.propose(referent.actor, request_, [facility])
     placement.answer(host.actor, proposed, accept=True, expected_version=proposed.version)
     placement.record_arrival(referent.actor, _fresh(proposed))
@@ -184,7 +185,7 @@ def test_the_host_address_is_shown_to_the_location_group_only(
 
     from tests.conftest import sign_in
 
-    facility = build_facility(host.actor.organisation, "Maison fictive", "35")
+    facility = FacilityFactory(organisation=host.actor.organisation, name="Maison fictive")
     (proposed,) = placement.propose(referent.actor, request_, [facility])
     placement.answer(host.actor, proposed, accept=True, expected_version=proposed.version)
     case = request_.case
@@ -201,22 +202,22 @@ def test_the_ranking_table_follows_every_change_of_the_network(referent, host, r
     """The cached table is rebuilt when places move, a facility opens or closes."""
     from parcours.shelter import network
 
-    facility = build_facility(host.actor.organisation, "A", "35", free=1)
+    facility = FacilityFactory(organisation=host.actor.organisation, name="A", free=1)
     assert network.table() is network.table()  # unchanged network: the same table
-    assert {f.pk for f, _r in placement.ranked(referent.actor, request_)[0]} == {facility.pk}
+    assert {f.pk for f, _r in ranking.ranked(referent.actor, request_)[0]} == {facility.pk}
     network.update_availability(host.actor, facility, 0)
-    assert placement.ranked(referent.actor, request_)[0] == []
-    other = build_facility(host.actor.organisation, "B", "29", free=2)
-    assert {f.pk for f, _r in placement.ranked(referent.actor, request_)[0]} == {other.pk}
+    assert ranking.ranked(referent.actor, request_)[0] == []
+    other = FacilityFactory(organisation=host.actor.organisation, name="B", departement="29")
+    assert {f.pk for f, _r in ranking.ranked(referent.actor, request_)[0]} == {other.pk}
     other.active = False
     other.save(update_fields=["active"])
-    assert placement.ranked(referent.actor, request_)[0] == []
+    assert ranking.ranked(referent.actor, request_)[0] == []
 
 
 def test_a_cancelled_acceptance_ends_the_hosts_access(referent, host, request_):
     """Review finding: a facility whose acceptance is cancelled must not go on seeing the case
     (nor learn where the person goes instead)."""
-    first = build_facility(host.actor.organisation, "Compromis", "35")
+    first = FacilityFactory(organisation=host.actor.organisation)
     (proposed,) = placement.propose(referent.actor, request_, [first])
     placement.answer(host.actor, proposed, accept=True, expected_version=proposed.version)
     assert rules.can_view_case(host.actor, request_.case)
@@ -230,7 +231,8 @@ def test_a_zone_added_while_a_proposal_waits_is_checked_again(referent, host, re
     from parcours.shelter.safety import DangerZoneViolation
 
     org = host.actor.organisation
-    a_fac, b_fac = build_facility(org, "A", "35"), build_facility(org, "B", "29")
+    a_fac = FacilityFactory(organisation=org, name="A")
+    b_fac = FacilityFactory(organisation=org, name="B", departement="29")
     a, b = placement.propose(referent.actor, request_, [a_fac, b_fac])
     zones.add_zone(referent.actor, request_.case, kind="departement", reason="exploiters",
                    departement="29")  # fmt: skip
@@ -256,7 +258,7 @@ def test_a_participant_becoming_host_is_journaled(referent, host, request_):
 
     join_case(referent, request_.case, host, groups=["social"])
     before = JournalEntry.objects.filter(action="case.participant_add").count()
-    facility = build_facility(host.actor.organisation, "A", "35")
+    facility = FacilityFactory(organisation=host.actor.organisation, name="A")
     (proposed,) = placement.propose(referent.actor, request_, [facility])
     placement.answer(host.actor, proposed, accept=True, expected_version=proposed.version)
     assert JournalEntry.objects.filter(action="case.participant_add").count() == before + 1
@@ -267,7 +269,7 @@ def test_an_availability_update_keeps_the_places_promised(referent, host, reques
     """Review finding: staff count empty beds; a place promised to a proposal stays taken."""
     from parcours.shelter import network
 
-    facility = build_facility(host.actor.organisation, "A", "35", free=1)
+    facility = FacilityFactory(organisation=host.actor.organisation, name="A", free=1)
     placement.propose(referent.actor, request_, [facility])  # holds the only place
     network.update_availability(host.actor, facility, 1)  # the bed is still empty
     facility.refresh_from_db()
@@ -283,8 +285,8 @@ def test_the_ranked_list_does_not_name_facilities_to_those_without_the_location(
 
     from tests.conftest import sign_in
 
-    build_facility(host.actor.organisation, "Maison secrète", "35")
-    colleague = make_persona("no-location", organisation=referent.actor.organisation)
+    FacilityFactory(organisation=host.actor.organisation, name="Maison secrète")
+    colleague = personas.colleague(referent, "no-location")
     url = reverse("placement_request", kwargs={"ref": request_.case.ref, "pk": request_.pk})
     sign_in(client, colleague)
     page = client.get(url).content.decode()

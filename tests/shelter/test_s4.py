@@ -3,16 +3,20 @@ tonight, away from the farm's region. The territorial coordinator runs a batch a
 twelve requests against national availability: as many placed as the availability allows, most
 urgent first, each man's constraints kept, and each man left out told why."""
 
+from functools import partial
+
 import pytest
 from django.urls import reverse
 
 from parcours.cases import services
 from parcours.core.geography import great_circle_km
-from parcours.shelter import batch, network, placement, zones
+from parcours.shelter import batch, network, placement, ranking, zones
 from parcours.shelter.matching import FacilityTable, Request, exact_milp
 from parcours.shelter.models import Placement
-from tests.conftest import make_persona, sign_in
-from tests.shelter.conftest import build_facility, yesterday
+from tests import personas
+from tests.conftest import sign_in
+from tests.factories import FacilityFactory
+from tests.shelter.conftest import yesterday
 
 AGEN = (44.2033, 0.6163)
 
@@ -21,10 +25,8 @@ AGEN = (44.2033, 0.6163)
 def farm(db):
     """Twelve cases opened by the labour inspectorate's partner association in Agen; the
     département of the farm is a danger zone."""
-    association = make_persona("asso-47", dep="47")
-    coordinator = make_persona(
-        "coord-47", kind="territorial_coordinator", role="coordinator", dep="47"
-    )
+    association = personas.make_persona("asso-47", dep="47")
+    coordinator = personas.territorial("coord-47", dep="47")
     requests = []
     for n in range(12):
         case = services.open_case(
@@ -61,14 +63,15 @@ def farm(db):
 
 @pytest.fixture
 def availability(db):
-    org = make_persona("net", kind="shelter_facility", role="facility_staff").actor.organisation
+    staff = personas.facility_staff("net")
+    place = partial(FacilityFactory, organisation=staff.actor.organisation)
     return [
-        build_facility(org, "Bordeaux (trop près)", "33", free=5),  # ~120 km from Agen
-        build_facility(org, "Rennes", "35", free=3, languages=["roumain"]),
-        build_facility(org, "Lille", "59", free=2),
-        build_facility(org, "Strasbourg", "67", free=2),
-        build_facility(org, "Femmes seules, Lyon", "69", free=4, accepts_men=False),
-        build_facility(org, "Nancy (ancien)", "54", free=1),
+        place(name="Bordeaux (trop près)", departement="33", free=5),  # ~120 km from Agen
+        place(name="Rennes", departement="35", free=3, languages=["roumain"]),
+        place(name="Lille", departement="59", free=2),
+        place(name="Strasbourg", departement="67", free=2),
+        place(name="Femmes seules, Lyon", departement="69", free=4, women_only=True),
+        place(name="Nancy (ancien)", departement="54", free=1),
     ]
 
 
@@ -81,7 +84,7 @@ def test_the_coordinator_places_as_many_as_availability_allows(farm, availabilit
     # 3 + 2 + 2 + 1 places for men far enough: eight men placed, four told why.
     assert len(placed) == 8
     reference = exact_milp(
-        [Request(id=r.pk, needs=placement.needs_of(r), priority=r.priority) for r in waiting],
+        [Request(id=r.pk, needs=ranking.needs_of(r), priority=r.priority) for r in waiting],
         FacilityTable.from_rows(network.rows()),
     )
     assert result.placed_weight == reference.placed_weight

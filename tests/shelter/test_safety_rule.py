@@ -13,7 +13,9 @@ from parcours.cases import appointments
 from parcours.core.errors import NotAllowed
 from parcours.shelter import placement, zones
 from parcours.shelter.safety import DangerZoneViolation
-from tests.shelter.conftest import build_facility, yesterday
+from tests import personas
+from tests.factories import FacilityFactory
+from tests.shelter.conftest import yesterday
 
 REASON = "La victime demande à rester près de son enfant hospitalisé ici."
 
@@ -47,7 +49,7 @@ def _overrides():
 
 
 def test_a_facility_inside_a_zone_is_refused_with_the_reason(referent, host, request_):
-    inside = build_facility(host.actor.organisation, "Centre de Mérignac", "33")
+    inside = FacilityFactory(organisation=host.actor.organisation, departement="33")
     with pytest.raises(DangerZoneViolation) as refused:
         placement.propose(referent.actor, request_, [inside])
     assert "Gironde" in refused.value.message
@@ -57,12 +59,14 @@ def test_a_facility_inside_a_zone_is_refused_with_the_reason(referent, host, req
 
 
 def test_a_point_zone_refuses_within_its_radius_only(referent, host, request_):
-    villeurbanne = build_facility(
-        host.actor.organisation, "Villeurbanne", "69", lat=45.77, lon=4.88
+    villeurbanne = FacilityFactory(
+        organisation=host.actor.organisation, departement="69", lat=45.77, lon=4.88
     )
     with pytest.raises(DangerZoneViolation):
         placement.propose(referent.actor, request_, [villeurbanne])
-    roanne = build_facility(host.actor.organisation, "Roanne", "42", lat=46.04, lon=4.07)
+    roanne = FacilityFactory(
+        organisation=host.actor.organisation, departement="42", lat=46.04, lon=4.07
+    )
     assert placement.propose(referent.actor, request_, [roanne])  # ~66 km away: outside
 
 
@@ -97,7 +101,7 @@ def test_an_appointment_place_inside_a_zone_is_refused(referent, zoned):
 
 def test_a_transfer_inside_a_zone_is_refused(referent, host, request_):
     """A transfer is a new proposal for a person already placed: the same rule applies."""
-    rennes = build_facility(host.actor.organisation, "Rennes", "35")
+    rennes = FacilityFactory(organisation=host.actor.organisation, departement="35")
     (first,) = placement.propose(referent.actor, request_, [rennes])
     first.refresh_from_db()
     placement.answer(host.actor, first, accept=True, expected_version=first.version)
@@ -106,7 +110,7 @@ def test_a_transfer_inside_a_zone_is_refused(referent, host, request_):
     transfer = placement.create_request(
         referent.actor, request_.case, sex="F", consent_date=yesterday()
     )
-    bordeaux = build_facility(host.actor.organisation, "Bordeaux", "33")
+    bordeaux = FacilityFactory(organisation=host.actor.organisation, departement="33")
     with pytest.raises(DangerZoneViolation):
         placement.propose(referent.actor, transfer, [bordeaux])
 
@@ -150,11 +154,7 @@ def test_a_coordinator_overrides_an_appointment(referent, territorial_coordinato
 
 
 def test_a_coordinator_of_another_territory_cannot_override(request_, db):
-    from tests.conftest import make_persona
-
-    elsewhere = make_persona(
-        "coord-69", kind="territorial_coordinator", role="coordinator", dep="69"
-    )
+    elsewhere = personas.territorial("coord-69", dep="69")
     with pytest.raises(NotAllowed):
         placement.propose_by_hand(
             elsewhere.actor, request_, name="Hôtel", departement="33", override_reason=REASON

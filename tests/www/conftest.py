@@ -9,9 +9,8 @@ import pytest
 from django.utils import timezone
 
 from parcours.referrals import services
-from parcours.referrals.enums import ServiceKind
-from parcours.referrals.models import Service
-from tests.conftest import make_persona
+from tests import personas
+from tests.factories import ServiceFactory
 
 
 def give_consent(referent, case, organisation):
@@ -29,11 +28,10 @@ def give_consent(referent, case, organisation):
 @pytest.fixture
 def matrix_referral(referent, participant, case):
     """A referral of ``case`` to a service of the participant persona's organisation."""
-    service = Service.objects.create(
+    service = ServiceFactory(
         organisation=participant.actor.organisation,
-        kind=ServiceKind.LEGAL_AID,
+        legal_aid=True,
         name="Accueil des victimes fictif",
-        territory=["33"],
     )
     give_consent(referent, case, participant.actor.organisation)
     return services.create_and_send(
@@ -44,14 +42,18 @@ def matrix_referral(referent, participant, case):
 @pytest.fixture
 def recipient(db):
     """Caseworker of an association offering a shelter: it may answer referrals."""
-    return make_persona("recipient", dep="33", may_reveal_location=True)
+    return personas.recipient()
 
 
 @pytest.fixture
 def shelter(recipient):
-    return Service.objects.create(
-        organisation=recipient.actor.organisation,
-        kind=ServiceKind.SHELTER,
-        name="Hébergement sécurisé fictif",
-        territory=["33"],
+    return ServiceFactory(
+        organisation=recipient.actor.organisation, shelter=True, name="Hébergement sécurisé fictif"
     )
+
+
+@pytest.fixture
+def referent_statistician(referent):
+    """A statistician of ``referent``'s own association (the permission matrix's statistician:
+    its organisation holds the case, only its role keeps it out)."""
+    return personas.statistician("statistician", organisation=referent.actor.organisation)

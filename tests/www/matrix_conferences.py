@@ -3,9 +3,10 @@
 route name -> (method, kwargs kind, expected answer per persona); kinds start with "conference"
 and are built by ``conference_url``: "conference" is a planned conference of the ``case``
 fixture convened by its referent, "conference_held" one that was held (consent, attendance and
-a decision recorded). Whoever sees the case sees its conferences; only the referent's
-caseworkers (or a coordinator of the case) convene, record and cancel; only the referent records
-the person's consent. Everybody else gets 404.
+a decision recorded). Whoever sees the case sees its conferences (the police participant, the
+host, the territorial coordinator); only the referent's caseworkers (or a coordinator of the
+case) convene, record and cancel; only the referent records the person's consent. Everybody
+else gets 404.
 """
 
 import datetime
@@ -13,23 +14,25 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.personas import MATRIX_SIGNED_IN
+
 LOGIN = "login-redirect"
+SIGNED_IN = list(MATRIX_SIGNED_IN)
+HOLDER = ("referent", "colleague")  # the caseworkers of the association holding the case
+READERS = (*HOLDER, "participant", "territorial", "host")
 
 
 def _only(status, *personas):
-    answers = {"anonymous": LOGIN, "referent": 404, "participant": 404}
-    answers.update({"outsider": 404, "coordinator": 404})
-    answers.update(dict.fromkeys(personas, status))
-    return answers
+    return {"anonymous": LOGIN, **dict.fromkeys(SIGNED_IN, 404), **dict.fromkeys(personas, status)}
 
 
 CONFERENCE_MATRIX = {
-    "conference_new": ("get", "case", _only(200, "referent")),
-    "conference_detail": ("get", "conference", _only(200, "referent", "participant")),
-    "conference_consent": ("get", "conference", _only(200, "referent")),
-    "conference_record": ("get", "conference", _only(200, "referent")),
-    "conference_cancel": ("post", "conference", _only(400, "referent")),
-    "conference_minutes": ("get", "conference_held", _only(200, "referent", "participant")),
+    "conference_new": ("get", "case", _only(200, *HOLDER, "territorial")),
+    "conference_detail": ("get", "conference", _only(200, *READERS)),
+    "conference_consent": ("get", "conference", _only(200, *HOLDER)),
+    "conference_record": ("get", "conference", _only(200, *HOLDER, "territorial")),
+    "conference_cancel": ("post", "conference", _only(400, *HOLDER, "territorial")),
+    "conference_minutes": ("get", "conference_held", _only(200, *READERS)),
 }
 
 
@@ -61,7 +64,7 @@ def make_conference(case, *, held=False):
             how="oral",
             language="soussou",
         )
-        police = case.participants.get(active=True).organisation
+        police = case.participants.get(active=True, role="investigation").organisation
         services.record_conference(
             actor,
             conference,

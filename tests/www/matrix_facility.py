@@ -3,8 +3,9 @@
 route name -> (method, kwargs kind, expected answer per persona); kinds start with "facility"
 and are built by ``facility_url``: "facility" is a facility of a shelter organisation none of the
 personas works for, "facility_placement" a proposal of the ``case`` fixture (made by its
-referent) to such a facility. None of the personas is facility staff: their own lists answer 200
-(empty), every facility or proposal URL 404. The API never redirects: anonymous gets 403 JSON.
+referent) to such a facility. None of the personas works for these facilities (the host's staff
+work for another one): their own lists answer 200 (empty but for the host's), every facility or
+proposal URL 404. The API never redirects: anonymous gets 403 JSON.
 """
 
 import datetime
@@ -12,8 +13,10 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.personas import MATRIX_SIGNED_IN
+
 LOGIN = "login-redirect"
-SIGNED_IN = ["referent", "participant", "outsider", "coordinator"]
+SIGNED_IN = list(MATRIX_SIGNED_IN)
 
 
 def _everyone(status, anonymous=LOGIN):
@@ -31,27 +34,24 @@ FACILITY_MATRIX = {
 
 
 def make_facility(*, dep="13", capacity=10, free=3, organisation=None, **fields):
-    """A facility of a shelter organisation (a new one unless given), updated an hour ago."""
-    from parcours.core.roles import OrganisationKind
-    from parcours.shelter.models import Facility
-    from tests.factories import OrganisationFactory
+    """A facility of a shelter organisation (a new one unless given) in Marseille, updated an
+    hour ago (``FacilityFactory`` with this module's defaults)."""
+    from tests.factories import FacilityFactory, OrganisationFactory
 
     organisation = organisation or OrganisationFactory(
-        kind=OrganisationKind.SHELTER_FACILITY, departement=dep, city="Marseille"
+        shelter=True, departement=dep, city="Marseille"
     )
     values = {
         "name": f"Centre fictif {organisation.pk}",
-        "kind": "chrs",
         "address": "12 rue Imaginaire, Marseille",
-        "departement": dep,
         "lat": 43.3,
         "lon": 5.4,
-        "capacity": capacity,
-        "free": free,
         "availability_at": timezone.now() - datetime.timedelta(hours=1),
         **fields,
     }
-    return Facility.objects.create(organisation=organisation, **values)
+    return FacilityFactory(
+        organisation=organisation, departement=dep, capacity=capacity, free=free, **values
+    )
 
 
 def propose_to(case, facility):

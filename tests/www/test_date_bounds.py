@@ -25,7 +25,7 @@ from parcours.www.shelter import forms as shelter_forms
 from tests.conferences import conftest as conference_fixtures
 from tests.conferences.conftest import convene
 from tests.conftest import sign_in
-from tests.shelter.conftest import build_facility, yesterday
+from tests.shelter.conftest import host_the_person
 
 partner = conference_fixtures.partner  # a fixture: an association taking part in ``case``
 
@@ -241,14 +241,7 @@ def test_placement_request_refuses_a_consent_of_year_one(referent, case):
 
 
 def test_record_arrival_refuses_year_one(referent, host, case):
-    request = placement.create_request(referent.actor, case, sex="F", consent_date=yesterday())
-    facility = build_facility(host.actor.organisation, "Maison fictive", "35")
-    from parcours.shelter import zones
-
-    zones.assess(referent.actor, case, dangers=[], level="medium")  # no place before it
-    (proposed,) = placement.propose(referent.actor, request, [facility])
-    placement.answer(host.actor, proposed, accept=True, expected_version=proposed.version)
-    proposed.refresh_from_db()
+    proposed = host_the_person(referent, case, host, sex="F")
     with pytest.raises(DomainError, match="2000"):
         placement.record_arrival(host.actor, proposed, at=YEAR_ONE)
     proposed.refresh_from_db()

@@ -8,6 +8,7 @@ from django.urls import reverse
 from parcours.audit.models import JournalEntry
 from parcours.cases.models import Case, Contact
 from parcours.people.models import Person
+from tests import personas
 from tests.conftest import join_case, sign_in
 
 INTAKE = {
@@ -203,16 +204,14 @@ def test_switching_organisation(client, referent, outsider, case):
 def test_the_host_shelter_is_listed_only_for_those_who_see_the_location(
     client, referent, participant, case
 ):
-    from tests.conftest import make_persona
-
-    shelter = make_persona("shelter-org", kind="shelter_facility", role="facility_staff")
+    shelter = personas.facility_staff("shelter-org")
     join_case(referent, case, shelter, groups=["identity", "location"], role="shelter")
     url = reverse("case_detail", kwargs={"ref": case.ref})
     name = shelter.actor.organisation.name
     sign_in(client, participant)  # police: no location group
     assert name not in client.get(url).content.decode()
     client.logout()
-    colleague = make_persona("colleague", organisation=referent.actor.organisation)
+    colleague = personas.colleague(referent, "colleague")
     sign_in(client, colleague)  # sees the social timeline, not the location
     assert name not in client.get(url).content.decode()
     client.logout()

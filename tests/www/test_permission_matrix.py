@@ -2,25 +2,55 @@
 
 A new route without an entry here fails ``test_every_route_is_in_the_matrix``. Outsiders get 404
 on every case and person URL, so nobody learns that a file exists.
+
+Personas (``tests.personas``; the ``case`` fixture is held by the referent's association in
+Gironde, the police participant sees identity and justice):
+
+- ``referent``: caseworker of the holding association, designated for locations;
+- ``colleague``: caseworker of the same association *not* designated for locations: the same
+  pages as the referent (what the pages show of the location is tested elsewhere);
+- ``participant``: investigator of the police unit taking part (identity, justice);
+- ``host``: staff of the shelter facility that accepted the person (it takes part as the host:
+  identity, location, social): it reads the case, logs contacts, adds notes and tasks;
+- ``territorial``: coordinator of the territorial coordination of Gironde, the case's: reads
+  the case (coordination groups), manages dangers, zones and placements, plans appointments,
+  convenes and records conferences; never the referent's own acts (status, sharing, referrals);
+- ``coordinator``: national coordinator, who does not coordinate this case without break-glass;
+- ``statistician``: statistician *of the referent's own association*: only the role stops it,
+  so it gets 404 on every case URL although its organisation holds the case;
+- ``outsider``: caseworker of an association of the Rhône with nothing to do with the case;
+- anonymous.
 """
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import sign_in
+from tests.personas import MATRIX_SIGNED_IN
 from tests.www.matrix_conferences import CONFERENCE_MATRIX, conference_url
 from tests.www.matrix_facility import FACILITY_MATRIX, facility_url
 
 LOGIN = "login-redirect"
-PERSONAS = ["anonymous", "referent", "participant", "outsider", "coordinator"]
+PERSONAS = ["anonymous", *MATRIX_SIGNED_IN]
+SIGNED_IN = PERSONAS[1:]
+# The persona name -> the fixture that builds it, where they differ.
+FIXTURES = {"statistician": "referent_statistician"}
+HOLDER = ("referent", "colleague")  # the caseworkers of the association holding the case
+READERS = (*HOLDER, "participant", "territorial", "host")  # who sees the case
 
 
 def _everyone(status, anonymous=LOGIN):
-    return {"anonymous": anonymous, **{p: status for p in PERSONAS[1:]}}
+    return {"anonymous": anonymous, **dict.fromkeys(SIGNED_IN, status)}
 
 
-def _referent_only(status):
-    return {"anonymous": LOGIN, **{p: 404 for p in PERSONAS[1:]}, "referent": status}
+def _only(status, *personas):
+    """``status`` for ``personas``, 404 for every other signed-in persona."""
+    return {"anonymous": LOGIN, **dict.fromkeys(SIGNED_IN, 404), **dict.fromkeys(personas, status)}
+
+
+def _referent_only(status, *also):
+    """The holding association's caseworkers (and ``also``); 404 for everybody else."""
+    return _only(status, *HOLDER, *also)
 
 
 # route name -> (method, kwargs kind, expected answer per persona)
@@ -32,110 +62,67 @@ MATRIX = {
     "account": ("get", None, _everyone(200)),
     "switch_organisation": ("post", None, _everyone(302)),
     "my_cases": ("get", None, _everyone(200)),
-    "case_open": (
-        "get",
-        None,
-        {
-            "anonymous": LOGIN,
-            "referent": 200,
-            "participant": 404,
-            "outsider": 200,
-            "coordinator": 404,
-        },
-    ),
+    # Caseworkers and managers of organisations that may hold cases (not the police unit's
+    # investigator, not a coordination, not a facility, not a statistician).
+    "case_open": ("get", None, _only(200, *HOLDER, "outsider")),
     "directory": ("get", None, _everyone(200)),
-    "break_glass": (
-        "get",
-        None,
-        {
-            "anonymous": LOGIN,
-            "referent": 404,
-            "participant": 404,
-            "outsider": 404,
-            "coordinator": 200,
-        },
-    ),
-    "case_detail": (
-        "get",
-        "case",
-        {
-            "anonymous": LOGIN,
-            "referent": 200,
-            "participant": 200,
-            "outsider": 404,
-            "coordinator": 404,
-        },
-    ),
+    "break_glass": ("get", None, _only(200, "coordinator", "territorial")),
+    "case_detail": ("get", "case", _only(200, *READERS)),
     "case_status": ("post", "case", _referent_only(400)),
-    "case_contact": ("post", "case", _referent_only(400)),
-    "case_note": ("post", "case", _referent_only(400)),
-    "case_appointment_add": ("post", "case", _referent_only(400)),
-    "case_task_add": ("post", "case", _referent_only(400)),
-    "case_task_done": ("post", "task", _referent_only(302)),
+    # Contacts, notes and tasks: also the host, which meets the person and sees the social group.
+    "case_contact": ("post", "case", _referent_only(400, "host")),
+    "case_note": ("post", "case", _referent_only(400, "host")),
+    "case_appointment_add": ("post", "case", _referent_only(400, "territorial")),
+    "case_task_add": ("post", "case", _referent_only(400, "host")),
+    "case_task_done": ("post", "task", _referent_only(302)),  # the referent's own task
     "case_participant_add": ("get", "case", _referent_only(200)),
     "case_participant_end": ("post", "participant", _referent_only(302)),
     # Hand-over: the one built is proposed to the outsider's association, which may read and
     # answer it (an empty answer: 400) but sees nothing else of the case.
-    # Safe shelter: dangers, zones and placements are the referent's (and the case's
-    # coordinators'); the national coordinator persona does not coordinate this case.
-    "case_risk": ("get", "case", _referent_only(200)),
-    "case_zone_add": ("get", "case", _referent_only(200)),
-    "case_zone_remove": ("post", "zone", _referent_only(302)),
-    "case_placement_new": ("get", "case", _referent_only(200)),
-    "placement_request": ("get", "placement_request", _referent_only(200)),
-    "placement_propose": ("post", "placement_request", _referent_only(400)),
-    "placement_by_hand": ("post", "placement_request", _referent_only(400)),
-    "placement_cancel": ("post", "placement", _referent_only(302)),
-    "placement_arrival": ("post", "placement", _referent_only(302)),
-    "batch_allocation": (
-        "get",
-        None,
-        {**_everyone(404), "anonymous": LOGIN, "coordinator": 200},
-    ),
+    # Safe shelter: dangers, zones and placements are the referent's and the case's
+    # coordinators' (the territorial one); the national coordinator persona does not coordinate
+    # this case; the host has no safety group.
+    "case_risk": ("get", "case", _referent_only(200, "territorial")),
+    "case_zone_add": ("get", "case", _referent_only(200, "territorial")),
+    "case_zone_remove": ("post", "zone", _referent_only(302, "territorial")),
+    "case_placement_new": ("get", "case", _referent_only(200, "territorial")),
+    "placement_request": ("get", "placement_request", _referent_only(200, "territorial")),
+    "placement_propose": ("post", "placement_request", _referent_only(400, "territorial")),
+    "placement_by_hand": ("post", "placement_request", _referent_only(400, "territorial")),
+    "placement_cancel": ("post", "placement", _referent_only(302, "territorial")),
+    # A place entered by hand: no facility answers it, the referent's side records the arrival.
+    "placement_arrival": ("post", "placement", _referent_only(302, "territorial")),
+    "batch_allocation": ("get", None, _only(200, "coordinator", "territorial")),
     "case_handover": ("get", "case", _referent_only(200)),
     "case_sharing_refused": ("post", "case", _referent_only(302)),
-    "handover_detail": (
-        "get",
-        "handover",
-        {**_referent_only(200), "outsider": 200},
-    ),
-    "handover_answer": ("post", "handover", {**_everyone(404), "outsider": 400}),
+    "handover_detail": ("get", "handover", _referent_only(200, "outsider")),
+    "handover_answer": ("post", "handover", _only(400, "outsider")),
     "handover_cancel": ("post", "handover", _referent_only(302)),
     # Referrals: the "referral" is addressed to the participant persona's police unit, whose
     # investigator may read it (the unit takes part in the case) but not answer (caseworkers and
-    # managers only); the sender's caseworker (referent) may withdraw it.
+    # managers only); the sender's caseworkers (referent) may withdraw it. It is a legal-aid
+    # referral (the justice domain): readers of the case without the justice group (the
+    # territorial coordinator, the host) do not read it.
     "case_referral_new": ("get", "case", _referent_only(200)),
     "case_consent_add": ("get", "case", _referent_only(200)),
     "case_consent_withdraw": ("post", "consent", _referent_only(302)),
     "referral_inbox": ("get", None, _everyone(200)),
-    "referral_detail": (
-        "get",
-        "referral",
-        {
-            "anonymous": LOGIN,
-            "referent": 200,
-            "participant": 200,
-            "outsider": 404,
-            "coordinator": 404,
-        },
-    ),
+    "referral_detail": ("get", "referral", _only(200, *HOLDER, "participant")),
     "referral_answer": ("post", "referral", _everyone(404)),
     "referral_withdraw": ("post", "referral", _referent_only(302)),
-    # Notifications: the one built is for the referent's organisation.
+    # Notifications: the one built is for the referent's organisation (its statistician too:
+    # the notification carries the case's reference only).
     "notifications": ("get", None, _everyone(200)),
     "notification_read_all": ("post", None, _everyone(302)),
-    "notification_open": ("post", "notification", _referent_only(302)),
-    "person_detail": (
-        "get",
-        "person",
-        {
-            "anonymous": LOGIN,
-            "referent": 200,
-            "participant": 200,
-            "outsider": 404,
-            "coordinator": 404,
-        },
-    ),
+    "notification_open": ("post", "notification", _referent_only(302, "statistician")),
+    "person_detail": ("get", "person", _only(200, *READERS)),
+}
+
+# (route, persona) -> why the app's answer differs from the expected one: a defect, reported;
+# the expectation stays what the app should answer (strict: passes once the defect is fixed).
+DEFECTS: dict[tuple[str, str], str] = {
+    # None open. Fixed: ("handover_detail", "statistician") — a statistician of either
+    # organisation read the hand-over's reason (cases.handover.can_view, issue 10).
 }
 
 
@@ -226,7 +213,7 @@ def _url(name, kind, case):
     if kind == "authenticator":
         return reverse(name, kwargs={"pk": 999})
     if kind == "participant":
-        participant = case.participants.get(active=True)
+        participant = case.participants.get(active=True, role="investigation")  # the police
         return reverse(name, kwargs={"ref": case.ref, "pk": participant.pk})
     if kind == "referral":
         return reverse(name, kwargs={"ref": case.referrals.get().ref})
@@ -257,8 +244,15 @@ def _url(name, kind, case):
     return reverse(name)
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("route", sorted(MATRIX))
+def _matrix_params():
+    for route in sorted(MATRIX):
+        for persona in PERSONAS:
+            reason = DEFECTS.get((route, persona))
+            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+            yield pytest.param(route, persona, marks=marks, id=f"{route}-{persona}")
+
+
+@pytest.mark.parametrize(("route", "persona"), list(_matrix_params()))
 def test_matrix(route, persona, client, case, request):
     method, kind, expected = MATRIX[route]
     if kind in ("referral", "consent"):
@@ -266,7 +260,12 @@ def test_matrix(route, persona, client, case, request):
     if kind == "handover":
         request.getfixturevalue("outsider")  # the organisation asked to take the case over
     if persona != "anonymous":
-        sign_in(client, request.getfixturevalue(persona))
+        who = request.getfixturevalue(FIXTURES.get(persona, persona))
+        if persona == "host":  # its facility accepted the person: it takes part as the host
+            from tests.shelter.conftest import host_the_person
+
+            host_the_person(request.getfixturevalue("referent"), case, who)
+        sign_in(client, who)
     url = _url(route, kind, case)
     response = getattr(client, method)(url)
     wanted = expected[persona]
@@ -281,6 +280,11 @@ def test_matrix(route, persona, client, case, request):
         assert response["Location"].startswith(reverse("account_reauthenticate"))
     else:
         assert response.status_code == wanted, f"{persona} {method.upper()} {url}"
+
+
+def test_every_persona_has_an_answer_for_every_route():
+    for route, (_method, _kind, expected) in MATRIX.items():
+        assert set(expected) == set(PERSONAS), route
 
 
 @pytest.mark.parametrize("kind", ["case", "person"])

@@ -23,9 +23,8 @@ def _grow(referent, case, n, tag):
 
     from parcours.cases import tasks
     from parcours.referrals import services as referrals
-    from parcours.referrals.enums import ServiceKind
-    from parcours.referrals.models import Service
     from parcours.shelter import placement
+    from tests.factories import ServiceFactory
     from tests.shelter.conftest import yesterday
     from tests.www.conftest import give_consent
 
@@ -36,12 +35,7 @@ def _grow(referent, case, n, tag):
         services.add_note(referent.actor, case, text=f"Note {i}")
         tasks.add_task(referent.actor, case, title=f"Tâche {i}", owner_org=case.referent_org)
         recipient = make_persona(f"{tag}-r{i}", dep="33")
-        service = Service.objects.create(
-            organisation=recipient.actor.organisation,
-            kind=ServiceKind.SOCIAL_SUPPORT if i % 2 else ServiceKind.SHELTER,
-            name=f"Service fictif {i}",
-            territory=["33"],
-        )
+        service = ServiceFactory(organisation=recipient.actor.organisation, shelter=not i % 2)
         give_consent(referent, case, recipient.actor.organisation)
         referrals.create_and_send(
             referent.actor, case, service, purpose="Orientation", request_token=uuid.uuid4()
@@ -81,20 +75,21 @@ def test_the_ranked_list_reads_a_fixed_number_of_queries(client, referent, host,
     """The ranked places of a placement request: the same queries with 2 facilities in the
     network as with 8, with 1 danger zone as with 4, with 1 earlier request as with 4."""
     from parcours.shelter import network, placement, zones
-    from tests.shelter.conftest import build_facility, yesterday
+    from tests.factories import FacilityFactory
+    from tests.shelter.conftest import yesterday
 
     zones.assess(referent.actor, case, dangers=["exploiters_nearby"], level="high")
     zones.add_zone(referent.actor, case, kind="departement", reason="exploiters", departement="06")
     request = placement.create_request(referent.actor, case, sex="F", consent_date=yesterday())
     url = reverse("placement_request", kwargs={"ref": case.ref, "pk": request.pk})
     for dep in ("35", "29"):
-        build_facility(host.actor.organisation, f"Foyer fictif {dep}", dep)
+        FacilityFactory(organisation=host.actor.organisation, departement=dep)
     network.forget_table()
     sign_in(client, referent)
     _count(client, "get", url)  # warm the per-process caches
     small = _count(client, "get", url)
     for dep in ("22", "56", "44", "49", "53", "72"):
-        build_facility(host.actor.organisation, f"Foyer fictif {dep}", dep)
+        FacilityFactory(organisation=host.actor.organisation, departement=dep)
     for dep in ("13", "83", "84"):
         zones.add_zone(
             referent.actor, case, kind="departement", reason="relatives", departement=dep

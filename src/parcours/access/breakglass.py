@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.access import rules
-from parcours.access.models import BreakGlassGrant
+from parcours.cases.models import BreakGlassGrant
 from parcours.cases.notices import tell_referent
 from parcours.core.errors import DomainError, NotAllowed
 from parcours.core.refs import is_valid_reference

@@ -26,6 +26,10 @@ from parcours.access import rules
 from parcours.core.groups import FieldGroup
 
 NETWORK_FACILITY = _("a facility of the network")
+NOT_SHARED = _("Not shared with your organisation.")
+LOCATION_BY_DESIGNATION = _(
+    "Shown only to the members of an organisation designated to know where the person sleeps."
+)
 SYSTEM = "Parcours"
 
 
@@ -120,6 +124,7 @@ class TaskLine:
     status_label: str
     is_overdue: bool
     can_close: bool
+    conference_pk: int | None = None  # the conference whose decision made the task
 
 
 @dataclass(frozen=True)
@@ -284,13 +289,20 @@ class CaseView:
         ]
 
     def tasks(self) -> list[TaskLine]:
-        if not self.sees(FieldGroup.SOCIAL):
-            return []
+        """With the social group, every task; otherwise the tasks given to the reader's own
+        organisation (a conference may give one to the gendarmerie): it must see and close
+        them. A task made from a conference decision links to the conference."""
         from parcours.cases.tasks import can_close_task
 
+        tasks = self.case.tasks.select_related("owner_org", "decision")
+        if not self.sees(FieldGroup.SOCIAL):
+            own = getattr(self.actor, "organisation_id", None)
+            if own is None or not self.visible:
+                return []
+            tasks = tasks.filter(owner_org_id=own)
         today = timezone.localdate()
         lines = []
-        for task in self.case.tasks.select_related("owner_org"):
+        for task in tasks:
             task.case = self.case
             lines.append(
                 TaskLine(
@@ -302,6 +314,7 @@ class CaseView:
                     status_label=str(task.get_status_display()),
                     is_overdue=task.is_overdue(today),
                     can_close=can_close_task(self.actor, task),
+                    conference_pk=_conference_of(task),
                 )
             )
         return lines
@@ -420,6 +433,15 @@ class CaseView:
         return conference_detail(self, conference)
 
 
+def _conference_of(task) -> int | None:
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        return task.decision.conference_id
+    except ObjectDoesNotExist:
+        return None
+
+
 def case_view(request_or_actor, case) -> CaseView:
     """The redaction object of (actor, case), computed once per request."""
     actor = getattr(request_or_actor, "actor", request_or_actor)
@@ -443,6 +465,7 @@ class PersonSection:
     label: str
     visible: bool
     fields: list[tuple[str, str]]
+    why_hidden: str = ""  # what the reader is told when it does not see the group
 
 
 @dataclass(frozen=True)
@@ -486,7 +509,14 @@ class PersonView:
                 for name in FIELD_GROUPS[group]:
                     model_field = self.person._meta.get_field(name)
                     fields.append((str(model_field.verbose_name), _display(self.person, name)))
-            sections.append(PersonSection(group, str(label), group in self.groups, fields))
+            why = ""
+            if group not in self.groups:
+                why = str(
+                    LOCATION_BY_DESIGNATION
+                    if group == FieldGroup.LOCATION and not rules.may_reveal_location(self.actor)
+                    else NOT_SHARED
+                )
+            sections.append(PersonSection(group, str(label), group in self.groups, fields, why))
         return sections
 
     @cached_property
@@ -506,6 +536,7 @@ class PersonView:
         without the location group: neither their name nor their organisation shows."""
         from parcours.audit.journal import history_for
 
+        labels = dict(FieldGroup.choices)
         lines = []
         for entry in history_for(self.person)[:limit]:
             hidden = entry.organisation_id in self.hidden_org_ids
@@ -521,7 +552,7 @@ class PersonView:
                     organisation=organisation,
                     action_label=entry.action_label(),
                     object_ref=entry.object_ref,
-                    groups=list(entry.groups),
+                    groups=[str(labels.get(g, g)) for g in entry.groups],
                 )
             )
         return lines

@@ -27,9 +27,8 @@ from parcours.core.roles import OrganisationKind, Role
 
 def visible_case_ids(actor) -> QuerySet | None:
     """A subquery of the ids of the cases ``actor`` sees (may repeat an id); None for none."""
-    from parcours.access.models import BreakGlassGrant
     from parcours.accounts.models import Organisation
-    from parcours.cases.models import Case, Participant
+    from parcours.cases.models import BreakGlassGrant, Case, Participant
 
     if actor is None or actor.membership is None or actor.role == Role.STATISTICIAN:
         return None

@@ -13,7 +13,6 @@
 """
 
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,8 +22,10 @@ from parcours.audit.enums import Action
 from parcours.audit.journal import record
 from parcours.cases import participants
 from parcours.cases.enums import EventKind, ParticipantRole, SharingBasis
+from parcours.cases.lifecycle import STALE
 from parcours.cases.models import Case, Handover
 from parcours.cases.timeline import add_event
+from parcours.core import concurrency
 from parcours.core.errors import DomainError, NotAllowed, StaleVersion
 
 FORMER_REFERENT_GROUPS = ["identity", "social"]
@@ -45,9 +46,10 @@ def can_answer(actor, handover: Handover) -> bool:
 
 
 def can_view(actor, handover: Handover) -> bool:
-    """The two organisations concerned (any member of the receiving one may read the proposal,
-    which carries nothing about the person)."""
-    if actor is None or actor.membership is None:
+    """The caseworkers and managers of the two organisations concerned: the proposal carries no
+    person data, but its reason is free text about the person's situation (a statistician of
+    either organisation reads none of it)."""
+    if actor is None or actor.membership is None or actor.role not in rules.CASE_EDITOR_ROLES:
         return False
     return actor.organisation_id in (handover.from_org_id, handover.to_org_id)
 
@@ -57,16 +59,12 @@ def pending(case) -> Handover | None:
 
 
 def received_by(actor):
-    """Proposals waiting for the actor's organisation to answer."""
-    if actor is None or actor.membership is None:
+    """Proposals waiting for the actor's organisation to answer, for those who may answer."""
+    if actor is None or actor.membership is None or actor.role not in rules.CASE_EDITOR_ROLES:
         return Handover.objects.none()
     return Handover.objects.filter(
         to_org_id=actor.organisation_id, status=Handover.Status.PROPOSED
     ).select_related("case", "from_org")
-
-
-def _link(handover) -> str:
-    return reverse("handover_detail", kwargs={"pk": handover.pk})
 
 
 def propose(
@@ -128,7 +126,7 @@ def propose(
         case,
         reason=f"{to_org.pk}:{basis}:{legal_basis}" if legal_basis else f"{to_org.pk}:{basis}",
     )
-    notify("handover_proposed", to_org, ref=case.ref, link=_link(handover))
+    notify("handover_proposed", to_org, ref=case.ref, link=handover.get_absolute_url())
     return handover
 
 
@@ -147,17 +145,14 @@ def accept(actor, handover: Handover, expected_version: int) -> Handover:
         raise NotAllowed(_("Only the organisation asked can answer this hand-over."))
     with transaction.atomic():
         handover = _lock(handover)
-        case = Case.objects.select_for_update().get(pk=handover.case_id)
-        if case.version != expected_version or case.referent_org_id != handover.from_org_id:
-            raise StaleVersion(
-                _("This case was changed by someone else meanwhile. Reload the page and try again.")
-            )
+        case = concurrency.lock(Case.objects, handover.case_id, expected_version, stale=STALE)
+        if case.referent_org_id != handover.from_org_id:
+            raise StaleVersion(str(STALE))
         now = timezone.now()
         former = case.referent_org
         case.referent_org = handover.to_org
         case.referent_user = actor.user
-        case.version += 1
-        case.save(update_fields=["referent_org", "referent_user", "version"])
+        case.save(update_fields=["referent_org", "referent_user", *concurrency.bump(case)])
         # The new referent sees everything as referent: its participation, if any, ends.
         for participation in case.participants.filter(organisation=handover.to_org, active=True):
             participants.end(actor, participation, reason="handover:referent", restore=False)
@@ -191,7 +186,7 @@ def accept(actor, handover: Handover, expected_version: int) -> Handover:
             "handover_accepted",
             former,
             ref=case.ref,
-            link=reverse("case_detail", kwargs={"ref": case.ref}) if handover.former_stays else "",
+            link=case.get_absolute_url() if handover.former_stays else "",
         )
     return handover
 
@@ -234,6 +229,6 @@ def _close(actor, handover, status, note, kind) -> Handover:
                 kind,
                 handover.from_org,
                 ref=case.ref,
-                link=reverse("case_detail", kwargs={"ref": case.ref}),
+                link=case.get_absolute_url(),
             )
     return handover

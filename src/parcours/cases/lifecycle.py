@@ -7,6 +7,7 @@ open ──> in safety ──> followed ──> closed ──(reopen)──> ope
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from parcours.access import rules
 from parcours.audit.enums import Action
@@ -14,7 +15,8 @@ from parcours.audit.journal import record
 from parcours.cases.enums import CaseStatus, EventKind
 from parcours.cases.models import Case, Transition
 from parcours.cases.timeline import add_event
-from parcours.core.errors import DomainError, NotAllowed, StaleVersion
+from parcours.core import concurrency, workflow
+from parcours.core.errors import DomainError, NotAllowed
 
 S = CaseStatus
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -30,6 +32,11 @@ def allowed_targets(case: Case) -> list[str]:
     return [status for status in CaseStatus.values if status in TRANSITIONS[case.status]]
 
 
+STALE = gettext_lazy(
+    "This case was changed by someone else meanwhile. Reload the page and try again."
+)
+
+
 def move(case: Case, to_status: str, actor, *, reason: str = "", expected_version=None) -> Case:
     """Move ``case`` to ``to_status``; write the transition log, a timeline event and the journal.
 
@@ -39,11 +46,7 @@ def move(case: Case, to_status: str, actor, *, reason: str = "", expected_versio
     if not rules.can_edit_case(actor, case):
         raise NotAllowed(_("Only the referent organisation can change the status of this case."))
     with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
-        if expected_version is not None and locked.version != expected_version:
-            raise StaleVersion(
-                _("This case was changed by someone else meanwhile. Reload the page and try again.")
-            )
+        locked = concurrency.lock(Case.objects, case.pk, expected_version, stale=STALE)
         return apply_move(locked, to_status, actor, reason=reason)
 
 
@@ -51,30 +54,31 @@ def apply_move(case: Case, to_status: str, actor, *, reason: str = "", system: b
     """Apply a move on a case already locked by the caller (used by services and the worker)."""
     if to_status not in CaseStatus.values:
         raise DomainError(_("Unknown status."))
-    if to_status not in TRANSITIONS[case.status]:
-        raise DomainError(
-            _("A case cannot go from “%(from)s” to “%(to)s”.")
-            % {"from": CaseStatus(case.status).label, "to": CaseStatus(to_status).label}
-        )
+    workflow.refuse_unless_allowed(
+        TRANSITIONS,
+        case.status,
+        to_status,
+        _("A case cannot go from “%(from)s” to “%(to)s”.")
+        % {"from": CaseStatus(case.status).label, "to": CaseStatus(to_status).label},
+    )
     if to_status == S.CLOSED and not reason.strip():
         raise DomainError(_("Say why the case is closed."))
     now = timezone.now()
-    previous = case.status
-    case.status = to_status
-    case.closed_at = now if to_status == S.CLOSED else None
-    case.archived_at = None  # a reopened case is active again (retention starts at closure)
-    case.version += 1
-    case.save(update_fields=["status", "closed_at", "archived_at", "version"])
-    by_user = None if system else actor.user
-    by_org = None if system else actor.organisation
-    Transition.objects.create(
-        case=case,
-        from_status=previous,
-        to_status=to_status,
+    previous = workflow.move(
+        case,
+        to_status,
+        log=Transition,
+        subject="case",
+        actor=actor,
+        system=system,
+        note=reason,
+        note_field="reason",
         at=now,
-        by_user=by_user,
-        by_org=by_org,
-        reason=reason,
+        changes={
+            "closed_at": now if to_status == S.CLOSED else None,
+            # a reopened case is active again (retention starts at closure)
+            "archived_at": None,
+        },
     )
     add_event(
         case,

@@ -5,8 +5,11 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parcours.cases import event_kinds
 from parcours.cases.enums import (
     CaseStatus,
     ContactChannel,
@@ -17,6 +20,7 @@ from parcours.cases.enums import (
 )
 from parcours.core.fields import EncryptedJSONField, EncryptedTextField
 from parcours.core.groups import FieldGroup
+from parcours.core.models import TransitionLog
 from parcours.core.refs import new_reference
 
 
@@ -94,6 +98,9 @@ class Case(models.Model):
     def __str__(self):
         return self.ref
 
+    def get_absolute_url(self) -> str:
+        return reverse("case_detail", kwargs={"ref": self.ref})
+
 
 class Participant(models.Model):
     """An organisation taking part in a case, the groups it sees, and on which basis.
@@ -153,26 +160,18 @@ class Participant(models.Model):
         return [str(labels[group]) for group in self.groups if group in labels]
 
 
-class Transition(models.Model):
-    """The log of a case's status changes: who moved it, from what, to what, and why."""
+class Transition(TransitionLog):
+    """The log of a case's status changes: who moved it, from what, to what, and why (its note
+    is the reason, stored in the column ``reason``)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(max_length=16, choices=CaseStatus.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=CaseStatus.choices)
-    at = models.DateTimeField()
-    by_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    by_org = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, null=True, related_name="+"
-    )
+    note = None
     reason = EncryptedTextField(blank=True, default="")
 
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self):
-        return f"{self.from_status or '∅'} → {self.to_status}"
+    class Meta(TransitionLog.Meta):
+        pass
 
 
 class Event(models.Model):
@@ -198,49 +197,13 @@ class Event(models.Model):
         return f"{self.kind} {self.at:%Y-%m-%d}"
 
     def describe(self, org_label=None) -> str:
-        """The event in the reader's language, built from codes and ids (never stored text).
+        """The event in the reader's language, built from codes and ids (never stored text),
+        by the app that owns its kind (``cases.event_kinds``).
 
         ``org_label(organisation_id)`` names an organisation for this reader (the redaction
         object's ``org_label``): a host facility is "a facility of the network" to readers who
         may not know where the person sleeps. Without it, no organisation is named."""
-        org_label = org_label or (lambda _pk: "")
-        if self.kind == EventKind.STATUS and self.data:
-            labels = dict(CaseStatus.choices)
-            return (
-                f"{labels.get(self.data.get('from'), '')} → {labels.get(self.data.get('to'), '')}"
-            )
-        if self.kind == EventKind.CONTACT and self.data:
-            return str(dict(ContactChannel.choices).get(self.data.get("channel"), ""))
-        if self.kind in (EventKind.PARTICIPANT_ADDED, EventKind.PARTICIPANT_ENDED) and self.data:
-            return org_label(self.data.get("organisation_id"))
-        if self.kind == EventKind.CONFERENCE and self.data:
-            return _describe_conference(self.data)
-        if self.kind == EventKind.HANDOVER and self.data:
-            step = dict(Handover.Status.choices).get(self.data.get("step"), "")
-            return f"{org_label(self.data.get('organisation_id'))} — {step}"
-        return ""
-
-
-def _describe_conference(data: dict) -> str:
-    from django.utils import formats, timezone
-    from django.utils.dateparse import parse_datetime
-    from django.utils.translation import ngettext
-
-    from parcours.conferences.enums import ConferenceStatus
-
-    when = parse_datetime(data.get("date", ""))
-    date = formats.date_format(timezone.localtime(when), "SHORT_DATETIME_FORMAT") if when else ""
-    status = data.get("status")
-    if status == ConferenceStatus.PLANNED:
-        return _("Convened for %(date)s") % {"date": date}
-    if status == ConferenceStatus.HELD:
-        count = data.get("decisions", 0)
-        return ngettext(
-            "Held on %(date)s: %(count)s decision", "Held on %(date)s: %(count)s decisions", count
-        ) % {"date": date, "count": count}
-    if status == ConferenceStatus.CANCELLED:
-        return _("The conference of %(date)s is cancelled") % {"date": date}
-    return ""
+        return event_kinds.describe(self.kind, self.data or {}, org_label or (lambda _pk: ""))
 
 
 class Contact(models.Model):
@@ -398,3 +361,47 @@ class Handover(models.Model):
 
     def __str__(self):
         return f"{self.case_id} {self.from_org_id}>{self.to_org_id} {self.status}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("handover_detail", kwargs={"pk": self.pk})
+
+
+class BreakGlassQuerySet(models.QuerySet):
+    def active(self, now=None):
+        return self.filter(expires_at__gt=now or timezone.now())
+
+
+class BreakGlassGrant(models.Model):
+    """Who opened which case outside their scope, acting for which organisation, why, and until
+    when: it lives with the cases it opens. Created only by ``parcours.access.breakglass.
+    open_case`` (the permission layer decides who may), which journals it and tells the case's
+    referent. Its table keeps the name it had in ``access`` (the reason is encrypted bound to
+    it)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="break_glass")
+    reason = EncryptedTextField()
+    granted_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    objects = BreakGlassQuerySet.as_manager()
+
+    class Meta:
+        db_table = "access_breakglassgrant"
+        ordering = ["-granted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("granted_at")),
+                name="break_glass_expires_after_grant",
+            )
+        ]
+        indexes = [
+            # The scope's "cases I opened by break-glass" (parcours.access.scopes).
+            models.Index(fields=["user", "organisation", "expires_at"], name="break_glass_holder")
+        ]
+
+    def __str__(self):
+        return f"break-glass {self.case_id} until {self.expires_at:%Y-%m-%d %H:%M}"

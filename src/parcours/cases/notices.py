@@ -1,12 +1,6 @@
 """Notices to a case's referent organisation, through the notifications (in the application and
 by e-mail from the outbox): the case reference and a link, never a name."""
 
-from django.urls import reverse
-
-
-def case_path(case) -> str:
-    return reverse("case_detail", kwargs={"ref": case.ref})
-
 
 def tell_referent(case, kind: str, params: dict | None = None, dedup_key: str | None = None):
     """Notify the referent organisation of ``case``; call inside the action's transaction."""
@@ -16,7 +10,7 @@ def tell_referent(case, kind: str, params: dict | None = None, dedup_key: str | 
         kind,
         case.referent_org,
         ref=case.ref,
-        link=case_path(case),
+        link=case.get_absolute_url(),
         params=params,
         dedup_key=dedup_key,
     )

@@ -20,11 +20,10 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from parcours.access.models import BreakGlassGrant
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
 from parcours.cases.enums import CaseStatus
-from parcours.cases.models import Case, Contact, Event, Transition
+from parcours.cases.models import BreakGlassGrant, Case, Contact, Event, Transition
 from parcours.core.groups import ALL_GROUPS
 from parcours.people.models import FIELD_GROUPS, Person, SearchToken
 

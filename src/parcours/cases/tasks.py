@@ -21,12 +21,13 @@ def can_add_task(actor, case) -> bool:
 
 
 def can_close_task(actor, task) -> bool:
-    """The organisation that owns the task, or the referent."""
+    """The organisation that owns the task (any of its members who see the case: a conference
+    may give a task to the gendarmerie, which does not see the social group), or the referent."""
     if actor is None or actor.membership is None:
         return False
     if rules.can_edit_case(actor, task.case):
         return True
-    return actor.organisation_id == task.owner_org_id and rules.can_log_contact(actor, task.case)
+    return actor.organisation_id == task.owner_org_id and rules.can_view_case(actor, task.case)
 
 
 def owner_choices(case: Case, groups=None):

@@ -9,12 +9,13 @@ and interpreter) is encrypted too; invitations and attendance are codes and date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from parcours.conferences.enums import ConferenceStatus
 from parcours.core.fields import EncryptedTextField
 from parcours.core.groups import FieldGroup
-from parcours.referrals.enums import ConsentMethod
+from parcours.core.models import ConsentRecord
 
 
 class Conference(models.Model):
@@ -85,8 +86,11 @@ class Conference(models.Model):
     def __str__(self):
         return f"conference {self.pk} on {self.case_id} ({self.status})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("conference_detail", kwargs={"ref": self.case.ref, "pk": self.pk})
 
-class ConferenceConsent(models.Model):
+
+class ConferenceConsent(ConsentRecord):
     """The person's consent to having their situation discussed at this conference.
 
     Recorded by the referent (the person gave it to them), with how, in which language and
@@ -96,14 +100,6 @@ class ConferenceConsent(models.Model):
     """
 
     conference = models.OneToOneField(Conference, on_delete=models.CASCADE, related_name="consent")
-    given_on = models.DateField(_("given on"))
-    how = models.CharField(_("how it was given"), max_length=16, choices=ConsentMethod.choices)
-    language = EncryptedTextField(_("language"))
-    interpreter = EncryptedTextField(_("interpreter"), blank=True, default="")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField()
 
     class Meta:
         verbose_name = _("consent to a case conference")

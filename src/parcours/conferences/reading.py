@@ -19,8 +19,12 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from parcours.conferences.enums import ConferenceStatus
 from parcours.core.groups import FieldGroup
 
 NAMELESS_OWNER = _("An organisation of the pathway")
@@ -203,3 +207,20 @@ def conference_detail(view, conference) -> ConferenceDetail:
         agenda=_agenda(view, conference),
         decisions=_decisions(view, conference),
     )
+
+
+def describe_event(data: dict, org_label) -> str:
+    """A conference event of the timeline, from its codes (``cases.event_kinds``)."""
+    when = parse_datetime(data.get("date", ""))
+    date = formats.date_format(timezone.localtime(when), "SHORT_DATETIME_FORMAT") if when else ""
+    status = data.get("status")
+    if status == ConferenceStatus.PLANNED:
+        return _("Convened for %(date)s") % {"date": date}
+    if status == ConferenceStatus.HELD:
+        count = data.get("decisions", 0)
+        return ngettext(
+            "Held on %(date)s: %(count)s decision", "Held on %(date)s: %(count)s decisions", count
+        ) % {"date": date, "count": count}
+    if status == ConferenceStatus.CANCELLED:
+        return _("The conference of %(date)s is cancelled") % {"date": date}
+    return ""

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,10 +32,10 @@ from parcours.conferences.models import (
     Decision,
     Invitation,
 )
-from parcours.core import dates
-from parcours.core.errors import DomainError, NotAllowed, StaleVersion
+from parcours.core import concurrency, dates
+from parcours.core.errors import DomainError, NotAllowed
 from parcours.core.groups import FieldGroup, sorted_groups
-from parcours.referrals.enums import ConsentMethod
+from parcours.core.models import ConsentMethod
 
 # A conference convened "now" from a slow form is not in the past.
 SLACK = datetime.timedelta(minutes=5)
@@ -61,25 +60,42 @@ class DecisionEntry:
     due_on: datetime.date | None = None
 
 
-def conference_link(conference) -> str:
-    return reverse("conference_detail", kwargs={"ref": conference.case.ref, "pk": conference.pk})
-
-
 def _lock(conference, expected_version) -> Conference:
-    """The conference row, locked until the caller's transaction ends; a stale page is refused."""
-    locked = (
-        Conference.objects.select_for_update()
-        .select_related("case", "case__referent_org")
-        .get(pk=conference.pk)
+    """The conference row, locked until the caller's transaction ends, still planned; a stale
+    page is refused."""
+    locked = concurrency.lock(
+        Conference.objects.select_related("case", "case__referent_org"),
+        conference.pk,
+        expected_version,
+        stale=_(
+            "This conference was changed by someone else meanwhile. Reload the page and try again."
+        ),
     )
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleVersion(
-            _(
-                "This conference was changed by someone else meanwhile. Reload the page and try "
-                "again."
-            )
-        )
+    _require_planned(locked)
     return locked
+
+
+def _change(locked, **fields) -> None:
+    """One change of a locked conference: the fields and a new version, in one write."""
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=[*fields, *concurrency.bump(locked)])
+
+
+def _on_timeline(case, actor, conference, status: str, now, **counts) -> None:
+    """The conference's step on the case timeline, in codes (``reading.describe_event``)."""
+    add_event(
+        case,
+        actor,
+        EventKind.CONFERENCE,
+        at=now,
+        data={
+            "conference": conference.pk,
+            "status": status,
+            "date": conference.at.isoformat(),
+            **counts,
+        },
+    )
 
 
 def _require_planned(conference) -> None:
@@ -178,17 +194,7 @@ def convene(
             AgendaItem(conference=conference, position=n, group=entry.group, text=entry.text)
             for n, entry in enumerate(entries, start=1)
         )
-        add_event(
-            case,
-            actor,
-            EventKind.CONFERENCE,
-            at=now,
-            data={
-                "conference": conference.pk,
-                "status": ConferenceStatus.PLANNED,
-                "date": at.isoformat(),
-            },
-        )
+        _on_timeline(case, actor, conference, ConferenceStatus.PLANNED, now)
         record(
             actor,
             Action.CONFERENCE_CONVENE,
@@ -202,7 +208,7 @@ def convene(
 
 def _tell_others(actor, conference, organisations, kind: str, step: str) -> None:
     """Notify each organisation but the actor's own, once per conference and step."""
-    link = conference_link(conference)
+    link = conference.get_absolute_url()
     for org in organisations:
         if org.pk != actor.organisation_id:
             notify(
@@ -237,7 +243,6 @@ def record_consent(
         raise DomainError(_("Say in which language the person was informed."))
     with transaction.atomic():
         locked = _lock(conference, expected_version)
-        _require_planned(locked)
         if ConferenceConsent.objects.filter(conference=locked).exists():
             raise DomainError(_("The person's consent to this conference is already recorded."))
         consent = ConferenceConsent.objects.create(
@@ -249,8 +254,7 @@ def record_consent(
             recorded_by=actor.user,
             recorded_at=timezone.now(),
         )
-        locked.version += 1
-        locked.save(update_fields=["version"])
+        _change(locked)
         record(
             actor,
             Action.CONFERENCE_CONSENT,
@@ -331,7 +335,6 @@ def record_conference(
     groups = rules.groups_for(actor, case)
     with transaction.atomic():
         locked = _lock(conference, expected_version)
-        _require_planned(locked)
         now = timezone.now()
         if locked.at > now + SLACK:
             raise DomainError(_("A conference is recorded once it has taken place."))
@@ -372,26 +375,14 @@ def record_conference(
                 task=task,
             )
             owners[entry.owner_org.pk] = entry.owner_org
-        locked.status = ConferenceStatus.HELD
-        locked.person_attended = bool(person_attended) if locked.person_invited else None
-        locked.recorded_at = now
-        locked.recorded_by = actor.user
-        locked.version += 1
-        locked.save(
-            update_fields=["status", "person_attended", "recorded_at", "recorded_by", "version"]
+        _change(
+            locked,
+            status=ConferenceStatus.HELD,
+            person_attended=bool(person_attended) if locked.person_invited else None,
+            recorded_at=now,
+            recorded_by=actor.user,
         )
-        add_event(
-            case,
-            actor,
-            EventKind.CONFERENCE,
-            at=now,
-            data={
-                "conference": locked.pk,
-                "status": ConferenceStatus.HELD,
-                "date": locked.at.isoformat(),
-                "decisions": len(entries),
-            },
-        )
+        _on_timeline(case, actor, locked, ConferenceStatus.HELD, now, decisions=len(entries))
         record(
             actor,
             Action.CONFERENCE_RECORD,
@@ -414,28 +405,16 @@ def cancel(
         raise DomainError(_("Say why the conference is cancelled."))
     with transaction.atomic():
         locked = _lock(conference, expected_version)
-        _require_planned(locked)
         now = timezone.now()
-        locked.status = ConferenceStatus.CANCELLED
-        locked.cancelled_at = now
-        locked.cancelled_by = actor.user
-        locked.cancel_reason = reason
-        locked.version += 1
-        locked.save(
-            update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason", "version"]
+        _change(
+            locked,
+            status=ConferenceStatus.CANCELLED,
+            cancelled_at=now,
+            cancelled_by=actor.user,
+            cancel_reason=reason,
         )
         case = locked.case
-        add_event(
-            case,
-            actor,
-            EventKind.CONFERENCE,
-            at=now,
-            data={
-                "conference": locked.pk,
-                "status": ConferenceStatus.CANCELLED,
-                "date": locked.at.isoformat(),
-            },
-        )
+        _on_timeline(case, actor, locked, ConferenceStatus.CANCELLED, now)
         record(actor, Action.CONFERENCE_CANCEL, case, reason=f"conference:{locked.pk}")
         invited = [i.organisation for i in locked.invitations.select_related("organisation")]
         _tell_others(actor, locked, invited, "conference_cancelled", "cancelled")

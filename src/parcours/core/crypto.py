@@ -104,16 +104,6 @@ def normalise(value: str) -> str:
     return " ".join(text.split())
 
 
-def normalise_phone(value: str) -> str:
-    """Digits only, French national numbers written in international form: 06... -> 336..."""
-    digits = "".join(ch for ch in value if ch.isdigit())
-    if value.strip().startswith("00"):
-        digits = digits[2:]
-    elif len(digits) == 10 and digits.startswith("0"):
-        digits = "33" + digits[1:]
-    return digits
-
-
 @lru_cache(maxsize=1)
 def keyring() -> KeyRing:
     return KeyRing(settings.FIELD_KEYS)

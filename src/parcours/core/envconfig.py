@@ -29,14 +29,39 @@ def boolean(name: str, default: bool) -> bool:
     )
 
 
-def integer(name: str, default: int) -> int:
+def integer(
+    name: str,
+    default: int,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    maximum_from: str = "",
+) -> int:
+    """A whole number, within ``minimum``..``maximum`` (both included) when they are given.
+
+    ``maximum_from`` names the variable the maximum comes from (an idle timeout bounded by the
+    session's lifetime), so that the message says which one to change.
+    """
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number (got {raw!r}).") from None
+        value, shown = default, f"{default!r}, the default"
+    else:
+        try:
+            value, shown = int(raw), repr(raw)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} must be a whole number (got {raw!r}).") from None
+    too_small = minimum is not None and value < minimum
+    too_large = maximum is not None and value > maximum
+    if too_small or too_large:
+        if minimum is not None and maximum is not None:
+            allowed = f"between {minimum} and {maximum}"
+        elif minimum is not None:
+            allowed = f"at least {minimum}"
+        else:
+            allowed = f"at most {maximum}"
+        source = f"; the maximum follows {maximum_from}" if maximum_from else ""
+        raise ImproperlyConfigured(f"{name} must be {allowed} (got {shown}){source}.")
+    return value
 
 
 def choice(name: str, allowed: tuple[str, ...], default: str) -> str:

@@ -1,6 +1,11 @@
-"""Shared kernel models."""
+"""Shared kernel models: the key canary, and the abstract models the apps build on (a
+transition log for every lifecycle, a consent record for every consent the person gives)."""
 
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from parcours.core.fields import EncryptedTextField
 
 
 class KeyCanary(models.Model):
@@ -16,3 +21,54 @@ class KeyCanary(models.Model):
 
     def __str__(self):
         return f"canary {self.key_id}"
+
+
+class TransitionLog(models.Model):
+    """One move of a lifecycle (``core.workflow.move`` writes it): from what, to what, when, who
+    (user and organisation; none for a system move such as an expiry), with a note (encrypted).
+    A concrete log adds its foreign key to the object that moved, and the choices of its
+    statuses."""
+
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16)
+    at = models.DateTimeField()
+    by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    by_org = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = EncryptedTextField(blank=True, default="")
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_status or '∅'} → {self.to_status}"
+
+
+class ConsentMethod(models.TextChoices):
+    ORAL = "oral", _("Orally")
+    WRITTEN = "written", _("In writing (signed)")
+    ELECTRONIC = "electronic", _("Electronically")
+
+
+class ConsentRecord(models.Model):
+    """The person's consent, as the referent recorded it: when and how it was given, in which
+    language the person was informed and through which interpreter. Language and interpreter
+    are encrypted (they point at the person's origin); their length limits (60, 200) are the
+    forms'. A concrete record adds what the consent is to (a recipient and a purpose, a
+    conference)."""
+
+    given_on = models.DateField(_("given on"))
+    how = models.CharField(_("how it was given"), max_length=16, choices=ConsentMethod.choices)
+    language = EncryptedTextField(_("language"))
+    interpreter = EncryptedTextField(_("interpreter"), blank=True, default="")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True

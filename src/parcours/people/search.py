@@ -1,12 +1,13 @@
-"""Exact search of people by name or phone through keyed blind indexes."""
+"""Exact search of people by name or phone through keyed blind indexes (phone numbers in
+their E.164 form: :mod:`parcours.people.phones`)."""
 
 from django.db.models import Q, QuerySet
 
-from parcours.core.crypto import keyring, normalise, normalise_phone
+from parcours.core.crypto import keyring, normalise
 from parcours.people.models import Person, SearchToken
+from parcours.people.phones import phone_digest
 
 NAME_PURPOSE = "person-name"
-PHONE_PURPOSE = "person-phone"
 
 
 def name_digests(person: Person) -> set[str]:
@@ -25,11 +26,10 @@ def name_digests(person: Person) -> set[str]:
 
 def reindex(person: Person) -> None:
     """Replace the person's search tokens after a change of identity."""
-    ring = keyring()
     wanted = {(SearchToken.Kind.NAME, digest) for digest in name_digests(person)}
-    phone = normalise_phone(person.phone or "")
+    phone = phone_digest(person.phone or "")
     if phone:
-        wanted.add((SearchToken.Kind.PHONE, ring.blind_index(phone, PHONE_PURPOSE)))
+        wanted.add((SearchToken.Kind.PHONE, phone))
     person.search_tokens.all().delete()
     SearchToken.objects.bulk_create(
         [SearchToken(person=person, kind=kind, digest=digest) for kind, digest in wanted]
@@ -41,9 +41,9 @@ def _digests(query: str) -> list[tuple[str, str]]:
     digests = []
     if normalise(query):
         digests.append((SearchToken.Kind.NAME, ring.blind_index(query, NAME_PURPOSE)))
-    phone = normalise_phone(query)
-    if len(phone) >= 6:
-        digests.append((SearchToken.Kind.PHONE, ring.blind_index(phone, PHONE_PURPOSE)))
+    phone = phone_digest(query)  # the same E.164 form however the number is written
+    if phone:
+        digests.append((SearchToken.Kind.PHONE, phone))
     return digests
 
 

@@ -8,13 +8,15 @@ from django.utils.translation import gettext as _
 
 from parcours.alerts.notify import notify
 from parcours.audit.journal import record
+from parcours.cases import participants
 from parcours.cases.enums import SharingBasis
 from parcours.cases.services import end_participant
 from parcours.core import dates
 from parcours.core.errors import DomainError, NotAllowed
+from parcours.core.models import ConsentMethod
 from parcours.referrals import lifecycle
 from parcours.referrals.actions import CONSENT_RECORD, CONSENT_WITHDRAW
-from parcours.referrals.enums import ConsentMethod, ReferralStatus
+from parcours.referrals.enums import ReferralStatus
 from parcours.referrals.models import Consent
 from parcours.referrals.rules import can_manage_consent
 
@@ -36,6 +38,13 @@ def record_consent(
         raise NotAllowed(_("Only the referent organisation can record the person's consent."))
     if recipient.pk == case.referent_org_id:
         raise DomainError(_("The referent organisation already sees the whole case."))
+    if participants.sharing_refused(case):
+        raise DomainError(
+            _(
+                "The person refused all sharing: consent cannot be recorded for another "
+                "organisation. Only a legal basis allows it."
+            )
+        )
     if not purpose.strip():
         raise DomainError(_("Say for what purpose the person consents."))
     if given_on > timezone.localdate():

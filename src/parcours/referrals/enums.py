@@ -41,12 +41,6 @@ class Urgency(models.TextChoices):
     IMMEDIATE = "immediate", _("Immediate (danger)")
 
 
-class ConsentMethod(models.TextChoices):
-    ORAL = "oral", _("Orally")
-    WRITTEN = "written", _("In writing (signed)")
-    ELECTRONIC = "electronic", _("Electronically")
-
-
 # Refusal reasons; each service kind offers the subset that makes sense for it (below).
 REFUSAL_LABELS: dict[str, str] = {
     "no_place": _("No place available"),

@@ -10,12 +10,12 @@ is checked by ``parcours.referrals.services`` (and the worker for expiry), which
 """
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.audit.journal import record
-from parcours.core.errors import DomainError, StaleVersion
+from parcours.core import concurrency, workflow
+from parcours.core.errors import DomainError
 from parcours.referrals.actions import REFERRAL_STATUS
 from parcours.referrals.enums import ANSWERED, ReferralStatus
 from parcours.referrals.models import Referral, ReferralTransition
@@ -47,10 +47,11 @@ def lock(referral: Referral, expected_version=None) -> Referral:
     locked = Referral.objects.select_for_update().select_related("service").get(pk=referral.pk)
     if locked.status in ANSWERED:
         raise AlreadyAnswered(_answered_message(locked))
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleVersion(
-            _("This referral was changed by someone else meanwhile. Reload the page and try again.")
-        )
+    concurrency.check_version(
+        locked,
+        expected_version,
+        _("This referral was changed by someone else meanwhile. Reload the page and try again."),
+    )
     return locked
 
 
@@ -89,23 +90,21 @@ def apply_move(
             % {"from": ReferralStatus(referral.status).label, "to": ReferralStatus(to_status).label}
         )
     now = at or timezone.now()
-    previous = referral.status
-    fields = {"status": to_status, "version": referral.version + 1, **(changes or {})}
+    fields = dict(changes or {})
     if to_status == S.SENT:
         fields["sent_at"] = now
     if to_status in ANSWERED:
         fields["answered_at"] = now
-    for name, value in fields.items():
-        setattr(referral, name, value)
-    referral.save(update_fields=list(fields))
-    ReferralTransition.objects.create(
-        referral=referral,
-        from_status=previous,
-        to_status=to_status,
-        at=now,
-        by_user=None if system else actor.user,
-        by_org=None if system else actor.organisation,
+    previous = workflow.move(
+        referral,
+        to_status,
+        log=ReferralTransition,
+        subject="referral",
+        actor=actor,
+        system=system,
         note=note,
+        changes=fields,
+        at=now,
     )
     reason = f"{previous}>{to_status}"
     if referral.refusal_code:
@@ -139,6 +138,6 @@ def _notify(referral: Referral, previous: str) -> None:
         kind,
         getattr(referral, side),
         ref=referral.ref,
-        link=reverse("referral_detail", kwargs={"ref": referral.ref}),
+        link=referral.get_absolute_url(),
         dedup_key=f"referral:{referral.pk}:{referral.version}",
     )

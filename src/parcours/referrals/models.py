@@ -5,13 +5,15 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from parcours.cases.enums import LegalBasis, SharingBasis
 from parcours.core.fields import EncryptedTextField
 from parcours.core.groups import MINIMUM_GROUPS, FieldGroup, sorted_groups
+from parcours.core.models import ConsentRecord, TransitionLog
 from parcours.core.refs import new_reference
-from parcours.referrals.enums import ConsentMethod, ReferralStatus, ServiceKind, Urgency
+from parcours.referrals.enums import ReferralStatus, ServiceKind, Urgency
 
 
 def new_referral_ref() -> str:
@@ -60,7 +62,7 @@ class Service(models.Model):
         return not self.territory
 
 
-class Consent(models.Model):
+class Consent(ConsentRecord):
     """The person's consent to share with one recipient organisation for one purpose.
 
     Recorded by the referent (the person gave it to them), with how, in which language and
@@ -76,14 +78,6 @@ class Consent(models.Model):
         "accounts.Organisation", on_delete=models.PROTECT, related_name="consents_received"
     )
     purpose = EncryptedTextField(_("purpose"))
-    given_on = models.DateField(_("given on"))
-    how = models.CharField(_("how it was given"), max_length=16, choices=ConsentMethod.choices)
-    language = EncryptedTextField(_("language"))
-    interpreter = EncryptedTextField(_("interpreter"), blank=True, default="")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField()
     withdrawn_at = models.DateTimeField(_("withdrawn on"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -194,6 +188,9 @@ class Referral(models.Model):
     def __str__(self):
         return self.ref
 
+    def get_absolute_url(self) -> str:
+        return reverse("referral_detail", kwargs={"ref": self.ref})
+
     def refusal_label(self) -> str:
         """The refusal reason in the reader's language."""
         from parcours.referrals.enums import REFUSAL_LABELS
@@ -205,24 +202,13 @@ class Referral(models.Model):
         return [str(labels[group]) for group in self.shared_groups if group in labels]
 
 
-class ReferralTransition(models.Model):
+class ReferralTransition(TransitionLog):
     """The log of a referral's status changes: who moved it (user and organisation; none for a
     system move such as expiry), from what, to what, when, with an optional note."""
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(max_length=16, choices=ReferralStatus.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=ReferralStatus.choices)
-    at = models.DateTimeField()
-    by_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    by_org = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    note = EncryptedTextField(blank=True, default="")
 
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self):
-        return f"{self.from_status or '∅'} → {self.to_status}"
+    class Meta(TransitionLog.Meta):
+        pass

@@ -19,7 +19,7 @@ from parcours.audit.enums import Action
 from parcours.audit.journal import record
 from parcours.core.errors import DomainError, NotAllowed
 from parcours.core.groups import FieldGroup
-from parcours.shelter import network, placement, zones
+from parcours.shelter import network, placement, ranking, zones
 from parcours.shelter import rules as shelter_rules
 from parcours.shelter.enums import OPEN, RequestStatus
 from parcours.shelter.models import Facility, Placement, PlacementRequest
@@ -69,7 +69,7 @@ def compute(actor, requests) -> tuple[list[Line], object]:
     unassessed = {r.pk for r in requests if zones.needs_assessment(r.case)}
     result = allocate(
         [
-            Request(id=r.pk, needs=placement.needs_of(r), priority=r.priority)
+            Request(id=r.pk, needs=ranking.needs_of(r), priority=r.priority)
             for r in requests
             if r.pk not in unassessed
         ],

@@ -9,9 +9,11 @@ approximate point stay in clear for ranking (they are not its address; see the A
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from parcours.core.fields import EncryptedJSONField, EncryptedTextField
+from parcours.core.models import TransitionLog
 from parcours.shelter.enums import (
     Danger,
     DeclineCode,
@@ -216,24 +218,18 @@ class Placement(models.Model):
     def __str__(self):
         return f"placement {self.pk} {self.status}"
 
+    def get_absolute_url(self) -> str:
+        """The placement as its facility answers it: in the facility's inbox."""
+        return reverse("placement_inbox")
 
-class PlacementTransition(models.Model):
+
+class PlacementTransition(TransitionLog):
     """The log of a placement's moves."""
 
     placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=10, blank=True)
-    to_status = models.CharField(max_length=10)
-    at = models.DateTimeField()
-    by_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    by_org = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    note = EncryptedTextField(blank=True, default="")
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(TransitionLog.Meta):
+        pass
 
     def __str__(self):
         return f"{self.placement_id} {self.from_status}>{self.to_status}"

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
-from parcours.core.errors import DomainError, NotAllowed, StaleVersion
+from parcours.core import concurrency
+from parcours.core.errors import DomainError, NotAllowed
 from parcours.shelter import rules
 from parcours.shelter.enums import PlacementStatus
 from parcours.shelter.models import AvailabilityUpdate, Facility
@@ -48,11 +49,12 @@ def update_availability(
     if not rules.works_for(actor, facility):
         raise NotAllowed(_("Only the facility's own staff can update its availability."))
     with transaction.atomic():
-        locked = Facility.objects.select_for_update().get(pk=facility.pk)
-        if expected_version is not None and locked.version != expected_version:
-            raise StaleVersion(
-                _("The availability was changed meanwhile. Reload the page and try again.")
-            )
+        locked = concurrency.lock(
+            Facility.objects,
+            facility.pk,
+            expected_version,
+            stale=_("The availability was changed meanwhile. Reload the page and try again."),
+        )
         if free is None or free < 0:
             raise DomainError(_("Free places cannot be negative."))
         if free > locked.capacity:
@@ -75,8 +77,7 @@ def update_availability(
         free -= held
         locked.free = free
         locked.availability_at = now
-        locked.version += 1
-        locked.save(update_fields=["free", "availability_at", "version"])
+        locked.save(update_fields=["free", "availability_at", *concurrency.bump(locked)])
         AvailabilityUpdate.objects.create(
             facility=locked, free=free, at=now, by_user=actor.user, via=via
         )
@@ -104,8 +105,7 @@ def hold(facility: Facility, places: int) -> Facility:
     if locked.free < places:
         raise DomainError(_("No free place any more: another proposal took it."))
     locked.free -= places
-    locked.version += 1
-    locked.save(update_fields=["free", "version"])
+    locked.save(update_fields=["free", *concurrency.bump(locked)])
     return locked
 
 
@@ -113,8 +113,7 @@ def release(facility: Facility, places: int) -> Facility:
     """Give back the places of a declined or cancelled proposal (never above capacity)."""
     locked = Facility.objects.select_for_update().get(pk=facility.pk)
     locked.free = min(locked.capacity, locked.free + places)
-    locked.version += 1
-    locked.save(update_fields=["free", "version"])
+    locked.save(update_fields=["free", *concurrency.bump(locked)])
     return locked
 
 

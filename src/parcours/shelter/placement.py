@@ -1,5 +1,6 @@
-"""The safe-shelter flow: a placement request, the ranked places, proposals to one facility or
-several in order, the facility's answer, the arrival; and places entered by hand.
+"""The safe-shelter flow: a placement request, proposals to one facility or several in order,
+the facility's answer, the arrival; and places entered by hand. The ranked places to propose
+come from ``shelter.ranking``; the host's participation in the case, from ``shelter.hosting``.
 
 Lifecycle of a placement (explicit, with a transition log):
 
@@ -12,16 +13,15 @@ gives them back and the next facility in line is asked. Every place passes the h
 (``shelter.safety``), judged by its coordinates. A case whose safety nobody has assessed yet
 (neither the dangers nor a danger zone recorded: ``zones.needs_assessment``) is neither ranked
 nor placed: the referent is asked to assess it first. On acceptance the facility takes part in
-the case as its host (identity, location and social groups, on the person's agreement); its
-address is then visible to the referent's designated members, the host and the coordinator —
-the location group's audience.
+the case as its host (identity, location and social groups, on the person's agreement:
+``hosting``); its address is then visible to the referent's designated members, the host and
+the coordinator — the location group's audience.
 """
 
 import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,16 +29,13 @@ from parcours.alerts.notify import notify
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
 from parcours.cases import lifecycle as case_lifecycle
-from parcours.cases import participants
-from parcours.cases.enums import CaseStatus, EventKind, LegalBasis, ParticipantRole
-from parcours.cases.models import Case, Participant
-from parcours.cases.notices import case_path
+from parcours.cases.enums import CaseStatus, EventKind
+from parcours.cases.models import Case
 from parcours.cases.timeline import add_event
-from parcours.core import dates
+from parcours.core import concurrency, dates, workflow
 from parcours.core.errors import DomainError, NotAllowed, StaleVersion
-from parcours.core.geography import departement_point, departements
 from parcours.core.groups import FieldGroup
-from parcours.shelter import network, rules, safety
+from parcours.shelter import hosting, network, rules, safety
 from parcours.shelter.enums import (
     HOLDING,
     OPEN,
@@ -47,7 +44,7 @@ from parcours.shelter.enums import (
     RequestStatus,
 )
 from parcours.shelter.models import Facility, Placement, PlacementRequest, PlacementTransition
-from parcours.shelter.zones import active_zones, needs_assessment, zone_point
+from parcours.shelter.zones import needs_assessment
 
 S = PlacementStatus
 TRANSITIONS = {
@@ -58,7 +55,6 @@ TRANSITIONS = {
     S.DECLINED: set(),
     S.CANCELLED: set(),
 }
-HOST_GROUPS = [FieldGroup.IDENTITY, FieldGroup.LOCATION, FieldGroup.SOCIAL]
 MAX_IN_ORDER = 5
 
 
@@ -137,66 +133,6 @@ def create_request(
     return request
 
 
-def matching_zones(case):
-    from parcours.shelter.matching import Zone
-
-    zones = []
-    for zone in active_zones(case):
-        lat, lon = zone_point(zone)
-        if lat is None:
-            continue
-        zones.append(
-            Zone(
-                lat=lat,
-                lon=lon,
-                radius_km=float(zone.where.get("radius_km") or 0),
-                departement=zone.where.get("departement", "") if zone.kind == "departement" else "",
-            )
-        )
-    return tuple(zones)
-
-
-def origin_of(case):
-    """Where the person is now, as far as ranking needs: the referent's département."""
-    code = case.referent_org.departement
-    return departement_point(code) if code in departements() else None
-
-
-def needs_of(request: PlacementRequest):
-    from parcours.shelter.matching import Needs
-
-    needs = request.needs
-    return Needs(
-        sex=needs.get("sex", "X"),
-        minor=needs.get("minor", False),
-        family_size=needs.get("family_size", 1),
-        pets=needs.get("pets", False),
-        languages=tuple(needs.get("languages", ())),
-        min_distance_km=float(request.min_distance_km),
-        zones=matching_zones(request.case),
-        origin=origin_of(request.case),
-        security_level=needs.get("security_level", 0),
-    )
-
-
-def ranked(actor, request: PlacementRequest, *, limit: int = 20):
-    """The places to propose, best first, as (facility, ranked) pairs; with the reason codes
-    when none fits (``why``). Journaled: it reads the danger zones."""
-    from parcours.shelter.matching import rank, why_nothing_fits
-
-    case = request.case
-    if not rules.can_manage_safety(actor, case):
-        raise NotAllowed(_("You cannot look for a place on this case."))
-    require_assessment(case)
-    table = network.table()
-    needs = needs_of(request)
-    results = rank(needs, table, stale_after_hours=network.stale_after_hours(), limit=limit)
-    facilities = Facility.objects.in_bulk([r.facility_id for r in results])
-    record(actor, Action.PLACEMENT_RANK, case, groups=[FieldGroup.SAFETY])
-    pairs = [(facilities[r.facility_id], r) for r in results]
-    return pairs, ([] if pairs else why_nothing_fits(needs, table))
-
-
 # --- moves ----------------------------------------------------------------------------------
 
 
@@ -206,20 +142,14 @@ def _move(actor, placement: Placement, to_status: str, *, note: str = "", **chan
             _("This placement is already %(status)s.")
             % {"status": S(placement.status).label.lower()}
         )
-    previous = placement.status
-    placement.status = to_status
-    placement.version += 1
-    for name, value in changes.items():
-        setattr(placement, name, value)
-    placement.save(update_fields=["status", "version", *changes])
-    PlacementTransition.objects.create(
-        placement=placement,
-        from_status=previous,
-        to_status=to_status,
-        at=timezone.now(),
-        by_user=actor.user if actor else None,
-        by_org=actor.organisation if actor else None,
+    previous = workflow.move(
+        placement,
+        to_status,
+        log=PlacementTransition,
+        subject="placement",
+        actor=actor,
         note=note,
+        changes=changes,
     )
     record(
         actor,
@@ -232,16 +162,13 @@ def _move(actor, placement: Placement, to_status: str, *, note: str = "", **chan
 
 
 def _lock(placement: Placement, expected_version=None) -> Placement:
-    locked = (
-        Placement.objects.select_for_update(of=("self",))
-        .select_related("facility", "request", "case__referent_org")
-        .get(pk=placement.pk)
+    return concurrency.lock(
+        Placement.objects.select_related("facility", "request", "case__referent_org"),
+        placement.pk,
+        expected_version,
+        stale=_("This placement was changed meanwhile. Reload the page and try again."),
+        of=("self",),
     )
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleVersion(
-            _("This placement was changed meanwhile. Reload the page and try again.")
-        )
-    return locked
 
 
 def _place_of(facility: Facility) -> safety.Place:
@@ -326,7 +253,7 @@ def _ask_next(actor, request: PlacementRequest):
             "placement_proposed",
             placement.facility.organisation,
             ref=placement.case.ref,
-            link=reverse("placement_inbox"),
+            link=placement.get_absolute_url(),
             dedup_key=f"placement:{placement.pk}:proposed",
         )
         return placement
@@ -364,8 +291,10 @@ def answer(
                     )
                 )
             _move(actor, placement, S.ACCEPTED)
-            _join_as_host(actor, placement)
-            notify("placement_accepted", case.referent_org, ref=case.ref, link=case_path(case))
+            hosting.join_as_host(actor, placement)
+            notify(
+                "placement_accepted", case.referent_org, ref=case.ref, link=case.get_absolute_url()
+            )
         else:
             _move(
                 actor,
@@ -375,30 +304,11 @@ def answer(
                 decline_text=text.strip(),
             )
             network.release(placement.facility, placement.places)
-            notify("placement_declined", case.referent_org, ref=case.ref, link=case_path(case))
+            notify(
+                "placement_declined", case.referent_org, ref=case.ref, link=case.get_absolute_url()
+            )
             _ask_next(actor, placement.request)
     return placement
-
-
-def _join_as_host(actor, placement: Placement) -> Participant:
-    """The facility's organisation takes part as the host (an existing participation is
-    widened, and given back when the host role ends), through the one writer of access. The
-    referent asked for the place with the person's consent; for a minor, placing is child
-    protection and so is the sharing."""
-    case = placement.case
-    if participants.is_minor(case):
-        basis = participants.Basis.legal(LegalBasis.CHILD_PROTECTION)
-    else:
-        basis = participants.Basis.consent(placement.request.consent_date)
-    return participants.grant(
-        actor,
-        case,
-        placement.facility.organisation,
-        role=ParticipantRole.SHELTER,
-        groups=HOST_GROUPS,
-        basis=basis,
-        journal_reason=f"{basis.journal_reason}:host",
-    )
 
 
 def record_arrival(actor, placement: Placement, *, at=None, expected_version=None):
@@ -417,8 +327,7 @@ def record_arrival(actor, placement: Placement, *, at=None, expected_version=Non
         _move(actor, placement, S.ARRIVED, arrived_at=at)
         request = placement.request
         request.status = RequestStatus.PLACED
-        request.version += 1
-        request.save(update_fields=["status", "version"])
+        request.save(update_fields=["status", *concurrency.bump(request)])
         case = Case.objects.select_for_update().get(pk=placement.case_id)
         add_event(
             case,
@@ -433,7 +342,9 @@ def record_arrival(actor, placement: Placement, *, at=None, expected_version=Non
                 case, CaseStatus.IN_SAFETY, actor, reason=_("Arrived in a safe place."), system=True
             )
         if actor.organisation_id != case.referent_org_id:
-            notify("placement_arrived", case.referent_org, ref=case.ref, link=case_path(case))
+            notify(
+                "placement_arrived", case.referent_org, ref=case.ref, link=case.get_absolute_url()
+            )
     return placement
 
 
@@ -450,31 +361,10 @@ def cancel(actor, placement: Placement, *, note: str = ""):
         if held:
             network.release(placement.facility, placement.places)
         if was_accepted and placement.facility_id is not None:
-            _end_host(actor, placement)
+            hosting.end_host(actor, placement)
         if placement.request.status == RequestStatus.OPEN:
             _ask_next(actor, placement.request)
     return placement
-
-
-def _end_host(actor, placement: Placement) -> None:
-    """A facility whose acceptance is cancelled stops seeing the case from its next request
-    (it must not learn where the person goes instead), unless it hosts them elsewhere."""
-    organisation = placement.facility.organisation
-    still_hosting = (
-        Placement.objects.filter(
-            case=placement.case,
-            facility__organisation=organisation,
-            status__in=[S.ACCEPTED, S.ARRIVED],
-        )
-        .exclude(pk=placement.pk)
-        .exists()
-    )
-    if still_hosting:
-        return
-    for participation in placement.case.participants.filter(
-        organisation=organisation, active=True, role=ParticipantRole.SHELTER
-    ):
-        participants.end(actor, participation, reason="host:cancelled")
 
 
 def propose_by_hand(

@@ -183,13 +183,15 @@ def shelter_section(view) -> ShelterSection:
 
 
 def ranked_places(view, pairs) -> list[RankedPlace]:
-    """The (facility, ranked) pairs of the matching, as this reader may see them."""
+    """The (facility, ranked) pairs of the matching, as this reader may see them: without the
+    location group, neither the name nor the département (the one chosen becomes where the
+    person sleeps), only its number, its distances and its places."""
     return [
         RankedPlace(
             pk=facility.pk,
             label=facility_label(view, facility),
             kind_label=str(facility.get_kind_display()),
-            departement=facility.departement,
+            departement=facility.departement if view.sees_location else "",
             nearest_zone_km=r.nearest_zone_km,
             travel_km=r.travel_km,
             free=facility.free,

@@ -22,7 +22,6 @@ from parcours.alerts.notify import notify
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
 from parcours.cases.enums import EventKind
-from parcours.cases.notices import case_path
 from parcours.cases.timeline import add_event
 from parcours.core.errors import DomainError
 from parcours.core.geography import (
@@ -197,5 +196,5 @@ def enforce(actor, case, place: Place, *, what: str, override_reason: str = "") 
         data={"what": what},
     )
     record(actor, Action.SAFETY_OVERRIDE, case, reason=f"{what}: {reason}")
-    notify("safety_override", case.referent_org, ref=case.ref, link=case_path(case))
+    notify("safety_override", case.referent_org, ref=case.ref, link=case.get_absolute_url())
     return True

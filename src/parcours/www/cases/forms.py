@@ -89,6 +89,16 @@ class IntakeForm(DsfrBaseForm):
             or any(not (ch.isdigit() or ch in " +.-()") for ch in phone)
         ):
             raise forms.ValidationError(_("Enter a phone number (digits, spaces, + . - only)."))
+        from parcours.people import phones
+
+        # A number that has no E.164 form would be indexed differently from how it is searched.
+        if phone and not phones.is_valid(phone):
+            raise forms.ValidationError(
+                _(
+                    "Enter a valid phone number, for example 06 12 34 56 78, or with its country "
+                    "code for a number abroad: +40 721 234 567."
+                )
+            )
         return phone
 
     def clean(self):
@@ -166,7 +176,11 @@ class StatusForm(DsfrBaseForm):
         super().__init__(*args, **kwargs)
         if allowed is not None:
             labels = dict(CaseStatus.choices)
-            self.fields["status"].choices = [(value, labels[value]) for value in allowed]
+            # No status is chosen for the caseworker: an empty submission changes nothing.
+            self.fields["status"].choices = [
+                ("", _("Choose the new status")),
+                *((value, labels[value]) for value in allowed),
+            ]
 
 
 class ContactForm(DsfrBaseForm):
@@ -252,12 +266,11 @@ class ParticipantForm(SharingBasisForm):
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
         if case is not None:
-            taken = [
-                case.referent_org_id,
-                *case.participants.filter(active=True).values_list("organisation_id", flat=True),
-            ]
+            # Organisations already taking part stay in the list (choosing one widens what it
+            # sees): leaving them out would tell, against the directory, which facility hosts
+            # the person to a caseworker who may not know it.
             self.fields["organisation"].queryset = Organisation.objects.filter(active=True).exclude(
-                pk__in=taken
+                pk=case.referent_org_id
             )
 
 

@@ -10,7 +10,7 @@ from dsfr.forms import DsfrBaseForm
 
 from parcours.core import dates
 from parcours.core.groups import FieldGroup
-from parcours.referrals.enums import ConsentMethod
+from parcours.core.models import ConsentMethod
 
 AGENDA_ROWS = 4
 DECISION_ROWS = 4

@@ -130,14 +130,24 @@ def _inbox(request, bound=None, errors=(), status=200):
             "answer_form": None,
             "arrival_form": None,
         }
+        # A form posted for this placement comes back with its errors only in the slot of its
+        # own kind (an arrival refused while the placement waits for an answer again: the
+        # answer slot gets a fresh answer form, not the arrival form).
+        posted = bound.get(placement.pk)
         if placement.status == PlacementStatus.PROPOSED:
-            item["answer_form"] = bound.get(placement.pk) or PlacementAnswerForm(
-                initial={"version": placement.version}, placement=placement
+            item["answer_form"] = (
+                posted
+                if isinstance(posted, PlacementAnswerForm)
+                else PlacementAnswerForm(
+                    initial={"version": placement.version}, placement=placement
+                )
             )
             to_answer.append(item)
         else:
-            item["arrival_form"] = bound.get(placement.pk) or ArrivalForm(
-                initial={"version": placement.version}, placement=placement
+            item["arrival_form"] = (
+                posted
+                if isinstance(posted, ArrivalForm)
+                else ArrivalForm(initial={"version": placement.version}, placement=placement)
             )
             to_arrive.append(item)
     context = {"to_answer": to_answer, "to_arrive": to_arrive, "errors": errors}

@@ -13,10 +13,10 @@ from parcours.cases.enums import LegalBasis, SharingBasis
 from parcours.core import dates
 from parcours.core.geography import departement_choices
 from parcours.core.groups import FieldGroup
+from parcours.core.models import ConsentMethod
 from parcours.referrals.directory import directory_search
 from parcours.referrals.enums import (
     REFUSAL_CODES,
-    ConsentMethod,
     ReferralStatus,
     ServiceKind,
     Urgency,

@@ -12,7 +12,7 @@ from parcours.access.redaction import case_view
 from parcours.access.shortcuts import get_case_or_404
 from parcours.core.errors import DomainError
 from parcours.shelter import placement as placements
-from parcours.shelter import reading, zones
+from parcours.shelter import ranking, reading, zones
 from parcours.shelter import rules as shelter_rules
 from parcours.shelter.models import DangerZone, Placement, PlacementRequest
 from parcours.www.common.submit import submit
@@ -161,7 +161,7 @@ def _render_request(
     actor = request.actor
     can_override = shelter_rules.can_override(actor, case)
     needs_assessment = zones.needs_assessment(case)
-    pairs, why = ([], []) if needs_assessment else placements.ranked(actor, placement_request)
+    pairs, why = ([], []) if needs_assessment else ranking.ranked(actor, placement_request)
     choices = [(str(f.pk), str(f.pk)) for f, _r in pairs]
     view = case_view(request, case)
     context = {
@@ -171,6 +171,7 @@ def _render_request(
         "risk": reading.risk_line(case),
         "has_zones": bool(zones.active_zones(case)),
         "places": reading.ranked_places(view, pairs),
+        "sees_location": view.sees_location,
         "why": [(code, WHY_LABELS.get(code, code)) for code in why],
         "open": placement_request.status == "open"
         and not placements.open_placements(placement_request).exists(),
@@ -195,7 +196,7 @@ def placement_propose(request, ref, pk):
     placement_request = _request_or_404(case, pk)
     if zones.needs_assessment(case):
         return _not_assessed(request, case, placement_request)
-    pairs, _why = placements.ranked(request.actor, placement_request)
+    pairs, _why = ranking.ranked(request.actor, placement_request)
     can_override = shelter_rules.can_override(request.actor, case)
     choices = [(str(f.pk), str(f.pk)) for f, _r in pairs]
     form = ProposeForm(request.POST, choices=choices, can_override=can_override)
