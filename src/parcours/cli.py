@@ -1,11 +1,14 @@
 """The ``parcours`` command: Django's management commands plus our own.
 
-parcours demo            migrate, load the fictional demo data, print the accounts, serve
-parcours serve           check the keys against the database, then serve with gunicorn
-parcours audit verify    check the journal's hash chain; non-zero exit on the first bad entry
-parcours keys generate   print fresh keys for PARCOURS_FIELD_KEYS / PARCOURS_BLIND_INDEX_KEY
-parcours keys rotate     re-encrypt every value with the current (first) key
-parcours <django command> ...
+parcours demo [--no-serve]     migrate, load the fictional demo data, print the accounts, serve
+parcours serve                 check the keys against the database, then serve with gunicorn
+parcours worker [--once]       the periodic work (deadlines, lost contact) every --every seconds
+parcours audit verify          check the journal's hash chain; non-zero exit on the first bad entry
+parcours keys generate         print fresh keys for PARCOURS_FIELD_KEYS / PARCOURS_BLIND_INDEX_KEY
+parcours keys check            compare the keys with the database
+parcours keys rotate           re-encrypt every value with the current (first) key, journaled
+parcours retention [--dry-run] archive closed cases, anonymise people (docs/retention.md)
+parcours <django command> ...  any Django command, e.g. parcours migrate
 """
 
 import os
