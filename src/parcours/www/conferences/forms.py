@@ -10,7 +10,7 @@ from dsfr.forms import DsfrBaseForm
 
 from parcours.core import dates
 from parcours.core.groups import FieldGroup
-from parcours.core.models import ConsentMethod
+from parcours.www.common.consent import ConsentRecordForm
 
 AGENDA_ROWS = 4
 DECISION_ROWS = 4
@@ -93,23 +93,8 @@ class ConveneForm(DsfrBaseForm):
         ]
 
 
-class ConferenceConsentForm(DsfrBaseForm):
-    given_on = dates.BoundedDateField(
-        label=_("Consent given on"),
-        span=dates.PAST_EVENT,
-        error_messages={"too_late": _("The consent date cannot be in the future.")},
-        initial=timezone.localdate,
-    )
-    how = forms.ChoiceField(label=_("How it was given"), choices=ConsentMethod.choices)
-    language = forms.CharField(label=_("Language in which the person was informed"), max_length=60)
-    interpreter = forms.CharField(label=_("Interpreter"), required=False, max_length=200)
+class ConferenceConsentForm(ConsentRecordForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def clean_given_on(self):
-        given_on = self.cleaned_data.get("given_on")
-        if given_on and given_on > timezone.localdate():
-            raise forms.ValidationError(_("The consent date cannot be in the future."))
-        return given_on
 
 
 class RecordForm(DsfrBaseForm):

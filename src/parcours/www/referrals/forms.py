@@ -4,16 +4,13 @@ live in ``parcours.referrals`` (these forms only check shape and presence)."""
 import uuid
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from parcours.accounts.models import Organisation
 from parcours.cases.enums import LegalBasis, SharingBasis
-from parcours.core import dates
 from parcours.core.geography import departement_choices
 from parcours.core.groups import FieldGroup
-from parcours.core.models import ConsentMethod
 from parcours.referrals.directory import directory_search
 from parcours.referrals.enums import (
     REFUSAL_CODES,
@@ -21,6 +18,7 @@ from parcours.referrals.enums import (
     ServiceKind,
     Urgency,
 )
+from parcours.www.common.consent import ConsentRecordForm
 
 
 class ServiceSearchForm(DsfrBaseForm):
@@ -88,22 +86,14 @@ class ReferralForm(DsfrBaseForm):
         return data
 
 
-class ConsentForm(DsfrBaseForm):
+class ConsentForm(ConsentRecordForm):
     recipient = forms.ModelChoiceField(
         label=_("Recipient organisation"), queryset=Organisation.objects.filter(active=True)
     )
     purpose = forms.CharField(
         label=_("Purpose"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    given_on = dates.BoundedDateField(
-        label=_("Consent given on"),
-        span=dates.PAST_EVENT,
-        error_messages={"too_late": _("The consent date cannot be in the future.")},
-        initial=timezone.localdate,
-    )
-    how = forms.ChoiceField(label=_("How it was given"), choices=ConsentMethod.choices)
-    language = forms.CharField(label=_("Language in which the person was informed"), max_length=60)
-    interpreter = forms.CharField(label=_("Interpreter"), required=False, max_length=200)
+    field_order = ["recipient", "purpose", "given_on", "how", "language", "interpreter"]
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
