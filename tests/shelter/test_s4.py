@@ -3,6 +3,8 @@ tonight, away from the farm's region. The territorial coordinator runs a batch a
 twelve requests against national availability: as many placed as the availability allows, most
 urgent first, each man's constraints kept, and each man left out told why."""
 
+import html
+import re
 from functools import partial
 
 import pytest
@@ -144,3 +146,21 @@ def test_nothing_is_proposed_when_the_result_changed_since_it_was_shown(farm, av
     assert not applied
     assert not Placement.objects.exists()
     assert sum(1 for line in lines if line.facility) == 5  # the new result, to be checked
+
+
+def test_after_proposing_the_page_says_what_was_done_in_words(client, farm, availability):
+    """The outcome of each line is its label ("Proposé"), not the code "proposed"; the count of
+    requests waiting no longer counts those just proposed."""
+    _association, coordinator, _requests = farm
+    sign_in(client, coordinator)
+    computed = client.post(reverse("batch_allocation"), {"action": "compute"}).content.decode()
+    waiting_before = re.search(r'data-testid="waiting-count">(\d+)', computed).group(1)
+    plan = re.search(r'name="plan" value="([^"]*)"', computed).group(1)
+    applied = client.post(
+        reverse("batch_allocation"), {"action": "apply", "plan": html.unescape(plan)}
+    ).content.decode()
+    outcomes = re.findall(r'data-testid="outcome">([^<]*)<', applied)
+    assert outcomes and "proposed" not in outcomes and "queued" not in outcomes
+    assert set(outcomes) <= {"En attente de réponse", "En file d’attente", "—"}, outcomes
+    waiting_after = re.search(r'data-testid="waiting-count">(\d+)', applied).group(1)
+    assert int(waiting_after) < int(waiting_before)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from parcours.access import breakglass
 from parcours.core.errors import DomainError
 from parcours.shelter import batch
+from parcours.shelter.enums import PlacementStatus
 from parcours.www.common.submit import submit
 from parcours.www.coordination.forms import BreakGlassForm
 
@@ -89,10 +90,14 @@ def batch_allocation(request):
                 lines, result = batch.compute(actor, waiting)
         except DomainError as error:
             messages.error(request, error.message)
+    if applied:  # the proposals made: those requests wait no more
+        waiting = batch.pending_requests(actor, operation)
+    outcomes = dict(PlacementStatus.choices)
     rows = [
         {
             "line": line,
             "reason": UNPLACED_LABELS.get(line.reason, line.reason),
+            "outcome": outcomes.get(getattr(line, "outcome", ""), getattr(line, "outcome", "")),
         }
         for line in lines
     ]

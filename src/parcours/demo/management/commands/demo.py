@@ -29,7 +29,7 @@ class Command(BaseCommand):
             settings.EMAIL_BACKEND = backend
         self.print_accounts()
         if not options["no_serve"]:
-            self.stdout.write(f"\nParcours demo on http://{options['bind']}/  (Ctrl-C to stop)\n")
+            self.stdout.write(f"\nParcours demo on {_address(options['bind'])}  (Ctrl-C to stop)\n")
             call_command("serve", bind=options["bind"], workers=2)
 
     def print_accounts(self):
@@ -50,3 +50,13 @@ class Command(BaseCommand):
                 f"  {m.user.username:<18} {m.get_role_display():<16} "
                 f"{m.organisation.get_kind_display():<26} {m.organisation.name}"
             )
+
+
+def _address(bind: str) -> str:
+    """The address to open: a security key (WebAuthn) refuses an IP address as the site's name,
+    so a coordinator could not register one at http://127.0.0.1:8000/; localhost is the same
+    machine and works."""
+    host, _, port = bind.rpartition(":")
+    if host in ("127.0.0.1", "0.0.0.0", "::1", "[::1]"):  # noqa: S104 (a name shown, not bound)
+        host = "localhost"
+    return f"http://{host}:{port}/"
