@@ -35,10 +35,29 @@ def main(argv: list[str] | None = None) -> None:
         django.setup()
     except ImproperlyConfigured as error:
         print(f"parcours: configuration error: {error}", file=sys.stderr)
+        hint = demo_hint(argv)
+        if hint:
+            print(hint, file=sys.stderr)
         raise SystemExit(2) from None
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["parcours", *argv])
+
+
+def demo_hint(argv: list[str]) -> str:
+    """One line for a command run, without a mode, in a folder that holds the demo (``make
+    demo`` leaves its database and key under ``./var/``): the production mode it defaulted to
+    needs real keys, the demo's are here. Nothing is switched silently: the user says so."""
+    if os.environ.get("PARCOURS_MODE"):
+        return ""
+    data = os.environ.get("PARCOURS_DATA_DIR") or os.path.join(os.getcwd(), "var")
+    if not (
+        os.path.exists(os.path.join(data, "parcours.sqlite3"))
+        and os.path.exists(os.path.join(data, "secret_key"))
+    ):
+        return ""
+    command = " ".join(["parcours", *argv]) or "parcours"
+    return f"parcours: this folder holds the demo (./var/): run PARCOURS_MODE=demo {command}"
 
 
 if __name__ == "__main__":

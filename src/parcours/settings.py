@@ -293,8 +293,24 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Outgoing mail (notifications hold references and links, never names).
-BASE_URL = os.environ.get("PARCOURS_BASE_URL", "").rstrip("/")  # for absolute links in e-mails
-DEFAULT_FROM_EMAIL = os.environ.get("PARCOURS_EMAIL_FROM", "parcours@localhost")
+# The site's address, for the absolute links of the e-mails: required in production (https),
+# the demo's own address otherwise (``parcours demo`` serves http://localhost:8000/).
+BASE_URL = os.environ.get(
+    "PARCOURS_BASE_URL", "" if MODE == "production" else "http://localhost:8000"
+).rstrip("/")
+if MODE == "production" and not BASE_URL.startswith("https://"):
+    raise ImproperlyConfigured(
+        "PARCOURS_BASE_URL must be the site's https address in production (the e-mails' links "
+        f"start with it); got {BASE_URL!r}."
+    )
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "PARCOURS_EMAIL_FROM", "Parcours <parcours@localhost>" if MODE != "production" else ""
+)
+if MODE == "production" and not DEFAULT_FROM_EMAIL:
+    raise ImproperlyConfigured(
+        "PARCOURS_EMAIL_FROM must name the service's sender in production, e.g. "
+        "'Parcours <parcours@example.gouv.fr>'."
+    )
 EMAIL_HOST = os.environ.get("PARCOURS_EMAIL_HOST", "localhost")
 EMAIL_PORT = envconfig.integer("PARCOURS_EMAIL_PORT", default=25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = os.environ.get("PARCOURS_EMAIL_USER", "")

@@ -95,6 +95,8 @@ def test_session_cookie_flags_in_production_settings():
             "PARCOURS_MODE": "production",
             "PARCOURS_SECRET_KEY": "s" * 64,
             "PARCOURS_ALLOWED_HOSTS": "x.test",
+            "PARCOURS_BASE_URL": "https://x.test",
+            "PARCOURS_EMAIL_FROM": "Parcours <parcours@x.test>",
             "PARCOURS_FIELD_KEYS": "k1:" + new_key_text(),
             "PARCOURS_BLIND_INDEX_KEY": new_key_text(),
             "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src"),

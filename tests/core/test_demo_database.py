@@ -105,6 +105,8 @@ def test_demo_refuses_production_mode(tmp_path):
         PARCOURS_MODE="production",
         PARCOURS_SECRET_KEY="s" * 64,
         PARCOURS_ALLOWED_HOSTS="x.test",
+        PARCOURS_BASE_URL="https://x.test",
+        PARCOURS_EMAIL_FROM="Parcours <parcours@x.test>",
         PARCOURS_FIELD_KEYS="k1:" + new_key_text(),
         PARCOURS_BLIND_INDEX_KEY=new_key_text(),
     )

@@ -18,6 +18,8 @@ GOOD = {
     "PARCOURS_MODE": "production",
     "PARCOURS_SECRET_KEY": "s" * 64,
     "PARCOURS_ALLOWED_HOSTS": "parcours.example.test",
+    "PARCOURS_BASE_URL": "https://parcours.example.test",
+    "PARCOURS_EMAIL_FROM": "Parcours <parcours@parcours.example.test>",
     "PARCOURS_FIELD_KEYS": "k1:" + keyconfig.new_key_text(),
     "PARCOURS_BLIND_INDEX_KEY": keyconfig.new_key_text(),
 }
@@ -58,6 +60,9 @@ def test_production_starts_with_everything_set():
         ({"PARCOURS_FIELD_KEYS": "k1:???"}, [], "not valid base64"),
         ({"PARCOURS_MODE": "staging"}, [], "PARCOURS_MODE must be one of"),
         ({}, ["PARCOURS_ALLOWED_HOSTS"], "Set PARCOURS_ALLOWED_HOSTS"),
+        ({}, ["PARCOURS_BASE_URL"], "PARCOURS_BASE_URL must be the site's https address"),
+        ({"PARCOURS_BASE_URL": "http://x.test"}, [], "PARCOURS_BASE_URL must be the site's"),
+        ({}, ["PARCOURS_EMAIL_FROM"], "PARCOURS_EMAIL_FROM must name the service's sender"),
     ],
 )
 def test_production_refuses_to_start(changes, drop, message):
