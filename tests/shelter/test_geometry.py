@@ -167,55 +167,29 @@ def test_a_facility_is_judged_by_its_coordinates_not_its_stored_departement(
 # --- an appointment ---------------------------------------------------------------------------
 
 
+def _plan(referent, case, **where):
+    """An appointment for an audition, at the place ``where`` says (département, point)."""
+    return appointments.plan(
+        referent.actor, case, at=_in_two_days(), purpose="Audition", place="Commissariat", **where
+    )
+
+
 def test_an_appointment_in_a_zone_typed_with_the_neighbours_number_is_refused(referent, zoned):
     with pytest.raises(DangerZoneViolation):
-        appointments.plan(
-            referent.actor,
-            zoned,
-            at=_in_two_days(),
-            purpose="Audition",
-            place="Commissariat",
-            departement="83",
-            lat=CANNES[0],
-            lon=CANNES[1],
-        )
+        _plan(referent, zoned, departement="83", lat=CANNES[0], lon=CANNES[1])
     assert not zoned.appointments.exists()
 
 
 def test_an_appointment_given_by_its_point_only_is_checked(referent, zoned):
     with pytest.raises(DangerZoneViolation):
-        appointments.plan(
-            referent.actor,
-            zoned,
-            at=_in_two_days(),
-            purpose="Audition",
-            place="Commissariat",
-            lat=ANTIBES[0],
-            lon=ANTIBES[1],
-        )
-    planned = appointments.plan(
-        referent.actor,
-        zoned,
-        at=_in_two_days(),
-        purpose="Audition",
-        place="Commissariat",
-        lat=RENNES[0],
-        lon=RENNES[1],
-    )
+        _plan(referent, zoned, lat=ANTIBES[0], lon=ANTIBES[1])
+    planned = _plan(referent, zoned, lat=RENNES[0], lon=RENNES[1])
     assert planned.where["departement"] == "35"
 
 
 def test_an_appointment_whose_departement_disagrees_with_its_point_is_refused(referent, zoned):
     with pytest.raises(PlaceMismatch):
-        appointments.plan(
-            referent.actor,
-            zoned,
-            at=_in_two_days(),
-            purpose="Audition",
-            departement="35",
-            lat=NICE[0],
-            lon=NICE[1],
-        )
+        _plan(referent, zoned, departement="35", lat=NICE[0], lon=NICE[1])
     assert not zoned.appointments.exists()
 
 
