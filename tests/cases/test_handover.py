@@ -165,4 +165,4 @@ def test_the_pages_play_the_hand_over(client, referent, taker, case):
     response = client.post(answer, {"decision": "accept", "version": case.version})
     assert response["Location"] == reverse("case_detail", kwargs={"ref": case.ref})
     page = client.get(response["Location"]).content.decode()
-    assert case.person.full_name in page
+    assert case.person.list_name in page

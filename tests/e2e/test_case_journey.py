@@ -56,7 +56,7 @@ def test_caseworker_opens_a_case_and_finds_it_in_my_cases(e2e_page, demo):
     ref = page.get_by_test_id("case-ref").inner_text().strip()
     assert ref not in before
     assert re.fullmatch(r".*/dossiers/" + re.escape(ref) + r"/", page.url)
-    assert "Fictif" in page.get_by_test_id("person-name").inner_text()
+    assert "FICTIF" in page.get_by_test_id("person-name").inner_text()
     case = Case.objects.select_related("referent_org").get(ref=ref)
     assert case.referent_org.name == "Association Horizon Solidarité"
 

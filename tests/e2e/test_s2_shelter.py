@@ -32,8 +32,7 @@ def test_s2_blocked_in_town_then_placed_far_away(e2e_pages, signed_in, demo):
     page.locator("details summary").last.click()
     form = page.get_by_test_id("by-hand-form")
     form.locator("[name=name]").fill("Place d'urgence proposée par le SIAO")
-    form.locator("[name=departement]").select_option(value="06")
-    form.locator("[name=town]").fill("Grasse")
+    form.locator("[name=commune]").fill("Grasse")
     association.submit(form)
     refusal = page.get_by_test_id("by-hand-errors").text_content()
     assert "Alpes-Maritimes" in refusal and "coordinat" in refusal.lower()
@@ -49,8 +48,7 @@ def test_s2_blocked_in_town_then_placed_far_away(e2e_pages, signed_in, demo):
     coordinator.page.locator("details summary").last.click()
     form = coordinator.page.get_by_test_id("by-hand-form")
     form.locator("[name=name]").fill("Place d'urgence proposée par le SIAO")
-    form.locator("[name=departement]").select_option(value="06")
-    form.locator("[name=town]").fill("Grasse")
+    form.locator("[name=commune]").fill("Grasse")
     form.locator("[name=override_reason]").fill(
         "Un seul essai pour vérifier la dérogation (fictif)."
     )
@@ -62,6 +60,10 @@ def test_s2_blocked_in_town_then_placed_far_away(e2e_pages, signed_in, demo):
     assert case.ref in page.get_by_test_id("notifications").text_content()
     # The association cancels that place: Salma must go far away.
     association.goto(f"/dossiers/{case.ref}/")
+    # Cancelling asks first and says what follows; the act is the second button.
+    question = page.get_by_test_id("confirm-placement-cancel")
+    question.locator("summary").click()
+    assert "suivant est sollicité" in question.text_content()
     cancel = page.locator(f"form[action$='/placements/{overridden.pk}/annulation/']")
     association.submit(cancel)
     request.refresh_from_db()

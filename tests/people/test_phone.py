@@ -102,7 +102,7 @@ def _intake(client, referent, phone):
 
 def test_intake_refuses_an_invalid_number_with_a_clear_message(client, referent):
     response = _intake(client, referent, "0721 234 567")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Saisissez un numéro de téléphone valide" in response.content.decode()
     assert "+40 721 234 567" in response.content.decode()
     assert Person.objects.count() == 0

@@ -40,9 +40,11 @@ def zoned(referent, case):
 
 
 @pytest.fixture
-def request_(referent, zoned):
+def request_(territorial, zoned):
+    """A request that keeps no distance beyond the zone itself (only a coordinator of the case
+    may set less than ``SAFE_DISTANCE_KM``): the Var, next door, is acceptable."""
     return placement.create_request(
-        referent.actor, zoned, sex="F", consent_date=yesterday(), min_distance_km=0
+        territorial.actor, zoned, sex="F", consent_date=yesterday(), min_distance_km=0
     )
 
 
@@ -129,16 +131,13 @@ def test_a_point_at_the_edge_of_a_zone_is_refused(referent, request_):
 
 
 def test_the_refusal_is_in_the_users_language(client, referent, request_):
+    """Through the page the place is typed as a commune: Nice, whose point is in the zone."""
     sign_in(client, referent)
     url = reverse("placement_by_hand", kwargs={"ref": request_.case.ref, "pk": request_.pk})
-    answer = client.post(
-        url,
-        {"name": "Hôtel", "departement": "83", "lat": NICE[0], "lon": NICE[1]},
-        HTTP_ACCEPT_LANGUAGE="fr",
-    )
+    answer = client.post(url, {"name": "Hôtel", "commune": "Nice"}, HTTP_ACCEPT_LANGUAGE="fr")
     assert answer.status_code == 400
     page = answer.content.decode()
-    assert "Ces coordonnées" in page or "These coordinates" in page
+    assert "Refusé" in page and "Alpes-Maritimes" in page
     assert not request_.placements.exists()
 
 
@@ -194,20 +193,23 @@ def test_an_appointment_whose_departement_disagrees_with_its_point_is_refused(re
 
 
 def test_the_appointment_form_sends_the_point_and_the_point_decides(client, referent, zoned):
-    """Through the page, as a caseworker types it: Cannes' coordinates with the Var's number."""
+    """Through the page, as a caseworker types it: the commune, whose point decides (Cannes is
+    in the zone, an unknown commune is refused, Rennes is accepted in the Ille-et-Vilaine)."""
     sign_in(client, referent)
     url = reverse("case_appointment_add", kwargs={"ref": zoned.ref})
     at = timezone.localtime(_in_two_days()).strftime("%Y-%m-%dT%H:%M")
-    typed = {"at": at, "purpose": "Audition", "place": "Commissariat", "departement": "83"}
-    refused = client.post(url, {**typed, "lat": CANNES[0], "lon": CANNES[1]})
+    typed = {"at": at, "purpose": "Audition", "place": "Commissariat"}
+    refused = client.post(url, {**typed, "commune": "Cannes"})
     assert refused.status_code == 400
     assert "Alpes-Maritimes" in refused.content.decode()
     assert not zoned.appointments.exists()
-    lone = client.post(url, {**typed, "lat": CANNES[0]})
-    assert lone.status_code == 400 and not zoned.appointments.exists()
-    accepted = client.post(url, {**typed, "departement": "35", "lat": RENNES[0], "lon": RENNES[1]})
+    unknown = client.post(url, {**typed, "commune": "Nulle-Part-sur-Mer"})
+    assert unknown.status_code == 400 and not zoned.appointments.exists()
+    accepted = client.post(url, {**typed, "commune": "35000"})
     assert accepted.status_code == 302
-    assert zoned.appointments.get().where["departement"] == "35"
+    where = zoned.appointments.get().where
+    assert where["departement"] == "35"
+    assert geography.great_circle_km(where["lat"], where["lon"], *RENNES) < 5
 
 
 # --- zones ------------------------------------------------------------------------------------

@@ -62,9 +62,11 @@ MATRIX = {
     "account": ("get", None, _everyone(200)),
     "switch_organisation": ("post", None, _everyone(302)),
     "my_cases": ("get", None, _everyone(200)),
+    "my_tasks": ("get", None, _everyone(200)),
     # Caseworkers and managers of organisations that may hold cases (not the police unit's
     # investigator, not a coordination, not a facility, not a statistician).
     "case_open": ("get", None, _only(200, *HOLDER, "outsider")),
+    "case_open_group": ("get", None, _only(200, *HOLDER, "outsider")),
     "directory": ("get", None, _everyone(200)),
     "break_glass": ("get", None, _only(200, "coordinator", "territorial")),
     "case_detail": ("get", "case", _only(200, *READERS)),
@@ -116,6 +118,11 @@ MATRIX = {
     "notification_read_all": ("post", None, _everyone(302)),
     "notification_open": ("post", "notification", _referent_only(302, "statistician")),
     "person_detail": ("get", "person", _only(200, *READERS)),
+    # The organisation's members and who may see where people sleep: its manager's only (no
+    # persona here is a manager: the manager's own answers are in tests/accounts/
+    # test_designation.py). The membership is one of the referent's association.
+    "organisation_members": ("get", None, _everyone(404)),
+    "organisation_member_location": ("post", "membership", _everyone(404)),
 }
 
 # (route, persona) -> why the app's answer differs from the expected one: a defect, reported;
@@ -238,6 +245,9 @@ def _url(name, kind, case):
 
         notification = tell_referent(case, "contact_lost", {"days": 30})
         return reverse(name, kwargs={"pk": notification.pk})
+    if kind == "membership":
+        membership = case.referent_org.memberships.filter(active=True).first()
+        return reverse(name, kwargs={"pk": membership.pk})
     if kind == "consent":
         consent = case.consents.get()
         return reverse(name, kwargs={"ref": case.ref, "pk": consent.pk})

@@ -52,7 +52,10 @@ PAGES = {
     "my_cases": ("get", lambda case: reverse("my_cases")),
 }
 # The budgets: measured, plus a little room. Raise one only with a reason in the commit.
-BUDGET = {"case_detail": 38, "person_detail": 24, "my_cases": 10}
+# my_cases: 10, then 16 when the list named the people (issue 11): their identities read in one
+# query, each name shown journaled in one locked write (3 queries and a savepoint), the
+# participations in one.
+BUDGET = {"case_detail": 38, "person_detail": 24, "my_cases": 16}
 
 
 @pytest.mark.parametrize("page_name", sorted(PAGES))

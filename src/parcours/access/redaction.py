@@ -253,7 +253,7 @@ class CaseView:
     @property
     def person_name(self) -> str | None:
         """The person's name, for readers of the identity group only."""
-        return self.case.person.full_name if self.sees(FieldGroup.IDENTITY) else None
+        return self.case.person.list_name if self.sees(FieldGroup.IDENTITY) else None
 
     def events(self) -> list[TimelineEntry]:
         """The timeline, filtered by group in the query (nothing decrypted that is not shown)."""

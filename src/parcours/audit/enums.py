@@ -48,6 +48,10 @@ class Action(models.TextChoices):
     PLACEMENT_RANK = "placement.rank", _("ranked the available places")
     BATCH_ALLOCATION = "placement.batch", _("ran a batch allocation")
     AVAILABILITY_UPDATE = "facility.availability", _("updated a facility's availability")
+    LOCATION_DESIGNATION = (
+        "membership.location",
+        _("changed whether a member may see where people sleep"),
+    )
     ADMIN_VIEW = "admin.view", _("viewed an administration page")
     ADMIN_CHANGE = "admin.change", _("changed data in the administration")
     SIGN_IN = "auth.sign_in", _("signed in")

@@ -40,6 +40,27 @@ def entry_hash(entry: JournalEntry) -> str:
     return hashlib.sha256(_canonical(entry)).hexdigest()
 
 
+def _chained(head, actor, action, obj, related, groups, reason, *, user=None, at=None):
+    """The next entry after ``head``, hashed, and ``head`` moved on to it (not saved)."""
+    entry = JournalEntry(
+        seq=head.last_seq + 1,
+        at=at or timezone.now(),
+        user=getattr(actor, "user", None) or user,
+        organisation=getattr(actor, "organisation", None),
+        action=action,
+        object_type=obj._meta.model_name if obj is not None else "",
+        object_ref=getattr(obj, "ref", "") if obj is not None else "",
+        related_ref=getattr(related, "ref", "") if related is not None else "",
+        groups=sorted(set(groups)),
+        reason=reason,
+        prev_hash=head.last_hash,
+    )
+    entry.username = entry.user.get_username() if entry.user else ""
+    entry.hash = entry_hash(entry)
+    head.last_seq, head.last_hash = entry.seq, entry.hash
+    return entry
+
+
 def record(
     actor,
     action: str,
@@ -57,25 +78,28 @@ def record(
     """
     with transaction.atomic():
         head, _ = JournalHead.objects.select_for_update().get_or_create(pk=1)
-        entry = JournalEntry(
-            seq=head.last_seq + 1,
-            at=timezone.now(),
-            user=getattr(actor, "user", None) or user,
-            organisation=getattr(actor, "organisation", None),
-            action=action,
-            object_type=obj._meta.model_name if obj is not None else "",
-            object_ref=getattr(obj, "ref", "") if obj is not None else "",
-            related_ref=getattr(related, "ref", "") if related is not None else "",
-            groups=sorted(set(groups)),
-            reason=reason,
-            prev_hash=head.last_hash,
-        )
-        entry.username = entry.user.get_username() if entry.user else ""
-        entry.hash = entry_hash(entry)
+        entry = _chained(head, actor, action, obj, related, groups, reason, user=user)
         entry.save()
-        head.last_seq, head.last_hash = entry.seq, entry.hash
         head.save(update_fields=["last_seq", "last_hash"])
     return entry
+
+
+def record_many(actor, action: str, pairs, *, groups=()) -> list[JournalEntry]:
+    """Append one entry per ``(obj, related)`` pair, chained in order, in one write: a list page
+    that shows the names of 25 people journals each, in three queries, not 75."""
+    pairs = list(pairs)
+    if not pairs:
+        return []
+    with transaction.atomic():
+        head, _ = JournalHead.objects.select_for_update().get_or_create(pk=1)
+        now = timezone.now()
+        entries = [
+            _chained(head, actor, action, obj, related, groups, "", at=now)
+            for obj, related in pairs
+        ]
+        JournalEntry.objects.bulk_create(entries)
+        head.save(update_fields=["last_seq", "last_hash"])
+    return entries
 
 
 @dataclass

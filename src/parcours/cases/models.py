@@ -69,6 +69,10 @@ class Case(models.Model):
     last_contact_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     intake_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # The operation the person was found in (a labour inspection, a police operation): the
+    # cases opened together by one intake for several people share it, and the coordinator's
+    # batch allocation picks their placement requests up by it. A label, never a name.
+    operation = models.CharField(_("operation"), max_length=60, blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

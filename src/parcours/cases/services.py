@@ -41,9 +41,11 @@ def open_case(
     first_contact: str = "",
     opened_at: datetime.datetime | None = None,
     person: Person | None = None,
+    operation: str = "",
 ) -> Case:
     """Create the person (or use ``person``) and a new case with the actor's organisation as
-    referent. Posting the same intake twice (same ``intake_token``) returns the first case."""
+    referent. Posting the same intake twice (same ``intake_token``) returns the first case.
+    ``operation`` tags the cases opened together (``shelter.intake.open_group``)."""
     if not rules.can_open_case(actor):
         raise NotAllowed(_("Your role does not allow opening a case."))
     if intake_token is not None:
@@ -81,6 +83,7 @@ def open_case(
                 intake_token=intake_token,
                 created_by=actor.user,
                 last_contact_at=now,
+                operation=operation.strip()[:60],
             )
             Transition.objects.create(
                 case=case,

@@ -96,6 +96,7 @@ ACCOUNTS = [
     ("marc.police33", "Marc", "Perrin", "police33", R.INVESTIGATOR),
     ("sophie.coord33", "Sophie", "Marchand", "coord33", R.COORDINATOR),
     ("lea.asso06", "Léa", "Fontaine", "asso06", R.CASEWORKER),
+    ("chloe.asso06", "Chloé", "Masson", "asso06", R.MANAGER),
     ("omar.siao06", "Omar", "Haddad", "siao06", R.CASEWORKER),
     ("julien.gend06", "Julien", "Bertrand", "gend06", R.INVESTIGATOR),
     ("anne.pref06", "Anne", "Mercier", "pref06", R.CASEWORKER),
@@ -106,7 +107,9 @@ ACCOUNTS = [
     ("sarah.asso69", "Sarah", "Nguyen", "asso69", R.CASEWORKER),
     ("karim.chrs69", "Karim", "Blanc", "chrs69", R.FACILITY_STAFF),
     ("jeanne.chrs35", "Jeanne", "Colin", "chrs35", R.FACILITY_STAFF),
-    ("eric.it47", "Éric", "Dupuis", "it47", R.INVESTIGATOR),
+    # A labour inspector opens the pathway of the people an inspection finds (one intake for
+    # all of them): his inspectorate holds their cases until it hands them over.
+    ("eric.it47", "Éric", "Dupuis", "it47", R.CASEWORKER),
     ("remi.asso47", "Rémi", "Vidal", "asso47", R.CASEWORKER),
     ("ambre.coord47", "Ambre", "Leroy", "coord47", R.COORDINATOR),
     ("alice.national", "Alice", "Renaud", "national", R.COORDINATOR),

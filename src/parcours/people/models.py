@@ -69,6 +69,16 @@ class Person(models.Model):
     def full_name(self) -> str:
         return " ".join(part for part in (self.given_names, self.family_name) if part)
 
+    @property
+    def list_name(self) -> str:
+        """The name as lists show it, family name first in capitals ("TRẦN Thị Mai"): the
+        order and the part that is the family name stay clear whatever the culture."""
+        family = (self.family_name or "").upper()
+        return (
+            " ".join(part for part in (family, self.given_names) if part)
+            or ((self.aliases or [""])[0])
+        )
+
     def birth_date_display(self) -> str:
         data = self.birth_date or {}
         year = data.get("year")
@@ -116,10 +126,14 @@ FIELD_GROUPS: dict[str, tuple[str, ...]] = {
 
 
 class SearchToken(models.Model):
-    """Keyed blind index of a name or phone number, for exact search without plaintext."""
+    """Keyed blind index of a part of a name, its start or initial, a date of birth or a phone
+    number, for search without plaintext (``parcours.people.search``)."""
 
     class Kind(models.TextChoices):
         NAME = "name"
+        PREFIX = "prefix"
+        INITIAL = "initial"
+        BIRTH = "birth"
         PHONE = "phone"
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="search_tokens")

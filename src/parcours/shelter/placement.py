@@ -93,7 +93,9 @@ def create_request(
     priority: int = 2,
     operation: str = "",
 ) -> PlacementRequest:
-    """Ask for a safe place for the person, who agreed to it on ``consent_date``."""
+    """Ask for a safe place for the person, who agreed to it on ``consent_date``, at least
+    ``min_distance_km`` from every danger zone (the service's ``SAFE_DISTANCE_KM`` unless
+    given; less only for a coordinator of the case: ``rules.can_lower_safe_distance``)."""
     if not rules.can_manage_safety(actor, case):
         raise NotAllowed(_("You cannot ask for a safe place on this case."))
     if sex not in ("F", "M", "X"):
@@ -110,6 +112,14 @@ def create_request(
     distance = settings.SAFE_DISTANCE_KM if min_distance_km is None else int(min_distance_km)
     if not 0 <= distance <= 1000:
         raise DomainError(_("The distance from danger is between 0 and 1,000 km."))
+    if distance < settings.SAFE_DISTANCE_KM and not rules.can_lower_safe_distance(actor, case):
+        raise NotAllowed(
+            _(
+                "The distance from danger cannot be less than %(km)d km: only a coordinator "
+                "of the case can lower it."
+            )
+            % {"km": settings.SAFE_DISTANCE_KM}
+        )
     needs = {
         "sex": sex,
         "minor": bool(minor),

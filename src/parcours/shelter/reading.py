@@ -12,15 +12,21 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
 from parcours.access.redaction import NETWORK_FACILITY
 from parcours.core.geography import departement_name
+from parcours.core.groups import FieldGroup
 from parcours.shelter import rules as shelter_rules
 from parcours.shelter import zones
 from parcours.shelter.enums import OPEN, PlacementStatus
 from parcours.shelter.models import Placement
+
+# The person's sex as a placement request says it (an unknown sex gives no default).
+REQUEST_SEX = {"F", "M", "X"}
+MAJORITY = 18
 
 
 @dataclass(frozen=True)
@@ -200,3 +206,23 @@ def ranked_places(view, pairs) -> list[RankedPlace]:
         )
         for facility, r in pairs
     ]
+
+
+def request_defaults(view, today: datetime.date | None = None) -> dict:
+    """What a new placement request starts from, taken from what this reader may see of the
+    person: whom the place is for (their sex; nothing when it is not known, so that the reader
+    chooses), whether a minor (their age today) and the languages they speak. Nothing for a
+    reader who does not see the identity group: the person is not even decrypted then."""
+    if not view.sees(FieldGroup.IDENTITY):
+        return {}
+    person = view.case.person
+    known = {}
+    if person.sex in REQUEST_SEX:
+        known["sex"] = person.sex
+    age = person.age_on(today or timezone.localdate())
+    if age is not None:
+        known["minor"] = age < MAJORITY
+    languages = [str(lang).strip() for lang in person.languages or () if str(lang).strip()]
+    if languages:
+        known["languages"] = ", ".join(languages)
+    return known

@@ -7,6 +7,8 @@ the case through ``parcours.access``.
 - Answering a proposal, recording an arrival at a facility: the facility organisation's members
   (staff, caseworkers, managers); the referent may also record an arrival.
 - Overriding the danger-zone rule: a coordinator of the case only, never the referent.
+- Asking for a place closer to danger than the service's distance (``SAFE_DISTANCE_KM``): a
+  coordinator of the case only; a caseworker may ask for more distance, never less.
 - A facility's availability: its own organisation's members (never anyone else).
 """
 
@@ -32,6 +34,13 @@ def is_case_coordinator(actor, case) -> bool:
 
 
 def can_override(actor, case) -> bool:
+    return is_case_coordinator(actor, case)
+
+
+def can_lower_safe_distance(actor, case) -> bool:
+    """Only a coordinator of the case (``access.rules.coordinates``, built on
+    ``is_coordinator``) may ask for a place less than ``settings.SAFE_DISTANCE_KM`` from every
+    danger zone: the distance is the service's protection, not a referent's preference."""
     return is_case_coordinator(actor, case)
 
 

@@ -13,6 +13,7 @@ JOURNEYS = (
     "conferences",
     "account",
     "directory",
+    "organisation",
 )
 
 urlpatterns = [

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from parcours.access.listing import label_by_reference
 from parcours.alerts import inbox
 
 PAGE_SIZE = 30
@@ -15,7 +16,8 @@ PAGE_SIZE = 30
 def notification_list(request):
     notifications = inbox.for_actor(request.actor)
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "www/account/notifications.html", {"page": page})
+    rows = label_by_reference(request.actor, page.object_list, lambda n: n.ref)
+    return render(request, "www/account/notifications.html", {"page": page, "rows": rows})
 
 
 @require_POST

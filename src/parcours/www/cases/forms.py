@@ -18,9 +18,9 @@ from parcours.cases.enums import (
     SharingBasis,
 )
 from parcours.core import dates
-from parcours.core.geography import departement_choices
 from parcours.core.groups import FieldGroup
 from parcours.people.enums import Sex
+from parcours.www.common.choices import CommuneField, preselect_single_choices
 
 
 def _split_list(text: str) -> list[str]:
@@ -154,7 +154,15 @@ class IntakeForm(DsfrBaseForm):
 
 
 class CaseFilterForm(DsfrBaseForm):
-    q = forms.CharField(label=_("Reference, exact name or phone"), required=False, max_length=200)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "A reference, any part of a name in any order (accents optional), initials, a date "
+            "or year of birth, a phone number: “tran t mai”, “Mai 1998”, “06 12 34 56 78”."
+        ),
+    )
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All"))] + CaseStatus.choices
     )
@@ -341,22 +349,16 @@ class AppointmentForm(DsfrBaseForm):
         max_length=500,
         help_text=_("Shown only to the attending organisations and to those who see the location."),
     )
-    departement = forms.ChoiceField(
-        label=_("Département of the place"),
+    # The place's commune (name or postcode): its position is checked against the person's
+    # danger zones (``shelter.safety``), never coordinates typed by hand.
+    commune = CommuneField(
+        label=_("Commune of the place"),
         required=False,
-        choices=[("", "—")] + departement_choices(),
-        help_text=_("If given, the place is checked against the person's danger zones."),
-    )
-    lat = forms.FloatField(
-        label=_("Latitude"),
-        required=False,
-        min_value=-90,
-        max_value=90,
         help_text=_(
-            "With a latitude and a longitude, the point decides: it must lie in this département."
+            "A name or a postcode, e.g. “Rennes” or “35000”. If given, the place is checked "
+            "against the person's danger zones."
         ),
     )
-    lon = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
     attendees = forms.ModelMultipleChoiceField(
         label=_("Who attends"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -374,3 +376,4 @@ class AppointmentForm(DsfrBaseForm):
         self.fields["attendees"].queryset = owner_choices(case, groups)
         if not can_override:
             del self.fields["override_reason"]
+        preselect_single_choices(self)

@@ -2,12 +2,14 @@
 
 from django.urls import path
 
-from parcours.www.cases import handover, views
+from parcours.www.cases import group_intake, handover, task_list, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("dossiers/", views.case_list, name="my_cases"),
+    path("taches/", task_list.my_tasks, name="my_tasks"),
     path("dossiers/nouveau/", views.case_open, name="case_open"),
+    path("dossiers/nouveau/groupe/", group_intake.case_open_group, name="case_open_group"),
     path("dossiers/<str:ref>/", views.case_detail, name="case_detail"),
     path("dossiers/<str:ref>/statut/", views.case_status, name="case_status"),
     path("dossiers/<str:ref>/contacts/", views.case_contact, name="case_contact"),

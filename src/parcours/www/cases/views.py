@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parcours.access import rules
+from parcours.access.listing import find_cases, label_cases
 from parcours.access.redaction import case_view
 from parcours.access.scopes import visible_cases
 from parcours.access.shortcuts import get_case_or_404
@@ -23,19 +24,19 @@ from parcours.cases import (
 )
 from parcours.cases.models import Participant
 from parcours.core.refs import is_valid_reference
-from parcours.people.search import matching_people
+from parcours.shelter import intake
 from parcours.shelter import rules as shelter_rules
 from parcours.www.cases.forms import (
     AppointmentForm,
     CaseFilterForm,
     ContactForm,
-    IntakeForm,
     NoteForm,
     ParticipantForm,
     StatusForm,
     TaskForm,
 )
-from parcours.www.cases.sections import page_context
+from parcours.www.cases.intake_forms import SafeIntakeForm
+from parcours.www.cases.sections import FOLDS, page_context
 from parcours.www.common.submit import submit
 
 PAGE_SIZE = 25
@@ -46,7 +47,9 @@ def home(request):
 
 
 def case_list(request):
-    """Cases visible to the active organisation, filtered; an exact-name search is journaled."""
+    """Cases visible to the active organisation, filtered; the person named to the readers of
+    the identity group of each case. A search by name, initials, date of birth or phone ranks
+    what it finds and says why (``access.listing.find_cases``); it is journaled."""
     actor = request.actor
     # Names and phone numbers never travel in a URL (history, logs, referrers): the search is
     # posted; a `q` in the query string is ignored.
@@ -56,8 +59,8 @@ def case_list(request):
         data = request.GET.copy()
         data.pop("q", None)
     form = CaseFilterForm(data or None)
-    cases = visible_cases(actor).select_related("referent_org", "person").order_by("-opened_at")
-    query = ""
+    cases = visible_cases(actor).select_related("referent_org").order_by("-opened_at")
+    query, matches = "", {}
     if form.is_valid():
         data = form.cleaned_data
         query = data["q"].strip()
@@ -72,32 +75,46 @@ def case_list(request):
             elif is_valid_reference("P", upper):
                 cases = cases.filter(person__ref=upper)
             else:
-                cases = cases.filter(person_id__in=matching_people(query))
+                found = find_cases(actor, query, cases)
+                matches = {case.pk: match for case, match in found}
+                cases = [case for case, _match in found]
                 record(actor, Action.SEARCH)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "query": query, "can_open": rules.can_open_case(actor)}
+    rows = [
+        (case, label, matches.get(case.pk)) for case, label in label_cases(actor, page.object_list)
+    ]
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "query": query,
+        "can_open": rules.can_open_case(actor),
+    }
     template = "www/cases/_results.html" if request.htmx else "www/cases/list.html"
     return render(request, template, context)
 
 
 def case_open(request):
-    """The intake form: creates the person and the case, with the organisation as referent."""
+    """The intake form: creates the person and the case, with the organisation as referent,
+    and the dangers and danger zones known at intake (``shelter.intake``)."""
     actor = request.actor
     if not rules.can_open_case(actor):
         raise Http404
-    form = IntakeForm(request.POST or None)
+    form = SafeIntakeForm(request.POST or None)
 
     def action(data):
-        return services.open_case(
+        return intake.open_case_safely(
             actor,
             form.person_data(),
             intake_token=data["intake_token"],
             first_contact=data["first_contact"],
+            safety=form.safety(),
         )
 
     if done := submit(request, form, action, _("Case opened.")):
         return redirect("case_detail", ref=done.value.ref)
-    return render(request, "www/cases/open.html", {"form": form})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "www/cases/open.html", {"form": form}, status=status)
 
 
 def case_detail(request, ref):
@@ -108,7 +125,9 @@ def case_detail(request, ref):
 
 def _render_case(request, case, status=200, **forms):
     """Render the case page (after a form error too: 400) and journal the read."""
-    context = page_context(case_view(request, case), forms)
+    unfold = request.GET.get("ouvrir", "")
+    unfold = unfold if unfold in FOLDS else ""
+    context = page_context(case_view(request, case), forms, unfold=unfold)
     record(request.actor, Action.VIEW_CASE, case, groups=context["groups"], related=case.person)
     return render(request, "www/cases/detail.html", context, status=status)
 
@@ -271,6 +290,7 @@ def case_appointment_add(request, ref):
     )
 
     def action(data):
+        commune = data["commune"]  # its point decides where the place is (shelter.safety)
         appointments.plan(
             request.actor,
             case,
@@ -278,9 +298,9 @@ def case_appointment_add(request, ref):
             purpose=data["purpose"],
             place=data["place"],
             attendees=data["attendees"],
-            departement=data["departement"],
-            lat=data["lat"],
-            lon=data["lon"],
+            departement=commune.departement if commune else "",
+            lat=commune.lat if commune else None,
+            lon=commune.lon if commune else None,
             override_reason=data.get("override_reason", ""),
         )
 

@@ -2,6 +2,7 @@
 that no link of the menu ends on a 404."""
 
 from parcours.access import rules
+from parcours.accounts import designation
 from parcours.core.roles import OrganisationKind
 from parcours.shelter import batch
 from parcours.shelter import rules as shelter_rules
@@ -19,5 +20,6 @@ def menu(request):
             "referrals": actor.role != "statistician",
             "facilities": actor.organisation.kind == OrganisationKind.SHELTER_FACILITY
             and actor.role in shelter_rules.FACILITY_ROLES,
+            "members": designation.can_manage_members(actor),
         }
     }

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parcours.access import rules
+from parcours.access.listing import label_cases
 from parcours.access.redaction import CaseView, case_view
 from parcours.access.shortcuts import get_case_or_404
 from parcours.audit.enums import Action
@@ -127,13 +128,17 @@ def referral_inbox(request):
         visible_referrals(actor)
         .filter(to_org_id=actor.organisation_id)
         .exclude(status=ReferralStatus.DRAFT)
-        .select_related("service", "from_org")
+        .select_related("service", "from_org", "case__referent_org")
         .order_by("-sent_at", "-pk")
     )
     if form.is_valid() and form.cleaned_data["status"]:
         referrals = referrals.filter(status=form.cleaned_data["status"])
     referrals = _mark_overdue(list(referrals[:200]), timezone.now())
-    context = {"form": form, "referrals": referrals, "handovers": handover.received_by(actor)}
+    context = {
+        "form": form,
+        "rows": label_cases(actor, referrals, case_of=lambda referral: referral.case),
+        "handovers": handover.received_by(actor),
+    }
     return render(request, "www/referrals/inbox.html", context)
 
 

@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from parcours.core import dates
-from parcours.core.geography import departement_choices
+from parcours.core.geography import departement_choices, departement_name
 from parcours.shelter.enums import Danger, RiskLevel, ZoneKind, ZoneReason
+from parcours.www.common.choices import CommuneField, preselect_single_choices
 
 DEPARTEMENTS = [("", "—"), *departement_choices()]
 OVERRIDE_LABEL = _("Coordinator: why allow a place inside a danger zone")
@@ -32,25 +33,68 @@ class RiskForm(DsfrBaseForm):
 
 
 class ZoneForm(DsfrBaseForm):
-    kind = forms.ChoiceField(label=_("Kind of zone"), choices=ZoneKind.choices)
+    """A danger zone: a whole département, or a commune (typed by name or postcode) and the
+    radius around it. The commune's position, never coordinates typed by hand, decides where
+    the zone is."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind of zone"),
+        choices=[(k, label) for k, label in ZoneKind.choices if k != ZoneKind.POINT],
+    )
     reason = forms.ChoiceField(label=_("Why"), choices=ZoneReason.choices)
-    departement = forms.ChoiceField(label=_("Département"), choices=DEPARTEMENTS, required=False)
-    town = forms.CharField(label=_("Town"), required=False, max_length=200)
-    lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
-    lon = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
+    departement = forms.ChoiceField(
+        label=_("Département"),
+        choices=DEPARTEMENTS,
+        required=False,
+        help_text=_("For a whole département."),
+    )
+    commune = CommuneField(required=False)
     radius_km = forms.IntegerField(
         label=_("Radius (km)"),
         required=False,
         min_value=0,
         max_value=500,
-        help_text=_("For a town, 30 km unless you say otherwise."),
+        help_text=_("Around a commune, 30 km unless you say otherwise."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        preselect_single_choices(self)
+
+    def clean(self):
+        data = super().clean()
+        kind, commune = data.get("kind"), data.get("commune")
+        departement = data.get("departement") or ""
+        if "commune" in self.errors:
+            return data
+        if kind == ZoneKind.TOWN and commune is None:
+            self.add_error("commune", _("Type the commune (or its postcode)."))
+        elif kind == ZoneKind.DEPARTEMENT and not departement and commune is None:
+            self.add_error("departement", _("Choose the département."))
+        elif commune is not None and departement and departement != commune.departement:
+            self.add_error(
+                "departement",
+                _("%(commune)s is in the département %(found)s, not in %(given)s.")
+                % {
+                    "commune": commune.name,
+                    "found": departement_name(commune.departement),
+                    "given": departement_name(departement),
+                },
+            )
+        elif commune is not None:
+            data["departement"] = commune.departement
+        return data
 
 
 class PlacementRequestForm(DsfrBaseForm):
+    """What the place must offer. ``known`` holds what the reader may see of the person (their
+    sex, whether a minor, their languages: ``shelter.reading.request_defaults``); the distance
+    to keep from danger starts at the service's setting and only a coordinator of the case may
+    lower it (``can_lower_distance``)."""
+
     sex = forms.ChoiceField(
         label=_("The place is for"),
-        choices=[("F", _("A woman")), ("M", _("A man")), ("X", _("Another person"))],
+        choices=[("", "—"), ("F", _("A woman")), ("M", _("A man")), ("X", _("Another person"))],
     )
     minor = forms.BooleanField(label=_("A minor"), required=False)
     family_size = forms.IntegerField(
@@ -70,7 +114,6 @@ class PlacementRequestForm(DsfrBaseForm):
         label=_("Distance to keep from every danger zone (km)"),
         min_value=0,
         max_value=1000,
-        initial=settings.SAFE_DISTANCE_KM,
     )
     priority = forms.ChoiceField(
         label=_("Priority"),
@@ -86,6 +129,30 @@ class PlacementRequestForm(DsfrBaseForm):
     operation = forms.CharField(
         label=_("Operation (several people found together)"), required=False, max_length=60
     )
+
+    def __init__(self, *args, known=None, can_lower_distance=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.can_lower_distance = can_lower_distance
+        self.fields["min_distance_km"].initial = settings.SAFE_DISTANCE_KM
+        if not can_lower_distance:
+            self.fields["min_distance_km"].help_text = _(
+                "At least %(km)d km; only a coordinator of the case can set less."
+            ) % {"km": settings.SAFE_DISTANCE_KM}
+        for name, value in (known or {}).items():
+            self.initial.setdefault(name, value)
+        preselect_single_choices(self)
+
+    def clean_min_distance_km(self):
+        km = self.cleaned_data["min_distance_km"]
+        if km is not None and km < settings.SAFE_DISTANCE_KM and not self.can_lower_distance:
+            raise forms.ValidationError(
+                _(
+                    "The distance from danger cannot be less than %(km)d km: only a coordinator "
+                    "of the case can lower it."
+                )
+                % {"km": settings.SAFE_DISTANCE_KM}
+            )
+        return km
 
     def language_list(self):
         return [x.strip() for x in self.cleaned_data.get("languages", "").split(",") if x.strip()]
@@ -111,22 +178,15 @@ class ProposeForm(DsfrBaseForm):
         self.fields["facilities"].choices = choices
         if not can_override:
             del self.fields["override_reason"]
+        preselect_single_choices(self)
 
 
 class ByHandForm(DsfrBaseForm):
-    """A place offered outside the network (the 115/SIAO, a hotel), entered by hand."""
+    """A place offered outside the network (the 115/SIAO, a hotel), entered by hand: its name
+    and its commune (by name or postcode), whose position the safety rule judges."""
 
     name = forms.CharField(label=_("Place offered"), max_length=200)
-    departement = forms.ChoiceField(
-        label=_("Département"),
-        choices=DEPARTEMENTS,
-        help_text=_(
-            "With a latitude and a longitude, the point decides: it must lie in this département."
-        ),
-    )
-    town = forms.CharField(label=_("Town"), required=False, max_length=200)
-    lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
-    lon = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
+    commune = CommuneField()
     override_reason = forms.CharField(
         label=OVERRIDE_LABEL,
         required=False,

@@ -10,10 +10,14 @@ from django.views.decorators.http import require_POST
 
 from parcours.access.redaction import case_view
 from parcours.access.shortcuts import get_case_or_404
+from parcours.audit.enums import Action
+from parcours.audit.journal import record
 from parcours.core.errors import DomainError
+from parcours.core.groups import FieldGroup
 from parcours.shelter import placement as placements
 from parcours.shelter import ranking, reading, zones
 from parcours.shelter import rules as shelter_rules
+from parcours.shelter.enums import ZoneKind
 from parcours.shelter.models import DangerZone, Placement, PlacementRequest
 from parcours.www.common.submit import submit
 from parcours.www.shelter.forms import (
@@ -82,15 +86,14 @@ def case_zone_add(request, ref):
     form = ZoneForm(request.POST or None)
 
     def action(data):
+        commune = data["commune"] if data["kind"] == ZoneKind.TOWN else None
         zones.add_zone(
             request.actor,
             case,
             kind=data["kind"],
             reason=data["reason"],
             departement=data["departement"],
-            town=data["town"],
-            lat=data["lat"],
-            lon=data["lon"],
+            **_where(commune),
             radius_km=data["radius_km"],
         )
 
@@ -110,9 +113,24 @@ def case_zone_remove(request, ref, pk):
     return redirect("case_detail", ref=case.ref)
 
 
+def _where(commune) -> dict:
+    """A commune typed in a form, as the safety rule takes a place: its name, its point."""
+    if commune is None:
+        return {}
+    return {"town": commune.name, "lat": commune.lat, "lon": commune.lon}
+
+
 def case_placement_new(request, ref):
+    """A new placement request starts from what the reader may see of the person (sex, minor,
+    languages: ``reading.request_defaults``, through the redaction object)."""
     case = _managed_case(request, ref)
-    form = PlacementRequestForm(request.POST or None)
+    view = case_view(request, case)
+    known = {} if request.method == "POST" else reading.request_defaults(view)
+    form = PlacementRequestForm(
+        request.POST or None,
+        known=known,
+        can_lower_distance=shelter_rules.can_lower_safe_distance(request.actor, case),
+    )
 
     def action(data):
         return placements.create_request(
@@ -132,6 +150,16 @@ def case_placement_new(request, ref):
 
     if done := submit(request, form, action, _("Request recorded: here are the places that fit.")):
         return redirect("placement_request", ref=case.ref, pk=done.value.pk)
+    if request.method != "POST" and view.sees(FieldGroup.IDENTITY):
+        # the form starts from what is known of the person: a read of the case, journaled
+        record(
+            request.actor,
+            Action.VIEW_CASE,
+            case,
+            groups=[FieldGroup.IDENTITY],
+            reason="placement:new",
+            related=case.person,
+        )
     return _form_page(
         request, "request_new", case, form, _("Find a safe place"), _("See the places that fit")
     )
@@ -164,6 +192,7 @@ def _render_request(
     pairs, why = ([], []) if needs_assessment else ranking.ranked(actor, placement_request)
     choices = [(str(f.pk), str(f.pk)) for f, _r in pairs]
     view = case_view(request, case)
+    propose_form = propose_form or ProposeForm(choices=choices, can_override=can_override)
     context = {
         "case": view.summary,
         "request_obj": placement_request,
@@ -175,7 +204,9 @@ def _render_request(
         "why": [(code, WHY_LABELS.get(code, code)) for code in why],
         "open": placement_request.status == "open"
         and not placements.open_placements(placement_request).exists(),
-        "propose_form": propose_form or ProposeForm(choices=choices, can_override=can_override),
+        "propose_form": propose_form,
+        # ticked: the only place of the list, or those ticked before an error
+        "chosen": {str(pk) for pk in propose_form["facilities"].value() or ()},
         "hand_form": hand_form or ByHandForm(can_override=can_override),
     }
     return render(request, "www/shelter/request.html", context, status=status)
@@ -225,14 +256,13 @@ def placement_by_hand(request, ref, pk):
     form = ByHandForm(request.POST, can_override=shelter_rules.can_override(request.actor, case))
 
     def action(data):
+        commune = data["commune"]
         placements.propose_by_hand(
             request.actor,
             placement_request,
             name=data["name"],
-            departement=data["departement"],
-            town=data["town"],
-            lat=data["lat"],
-            lon=data["lon"],
+            departement=commune.departement,
+            **_where(commune),
             override_reason=data.get("override_reason", ""),
         )
 

@@ -14,6 +14,7 @@ from parcours.www.cases.sections import (
     appointments,
     conferences,
     contacts,
+    overview,
     participants,
     pathway,
     referrals,
@@ -23,7 +24,24 @@ from parcours.www.cases.sections import (
     timeline,
 )
 
-COLUMNS = ("top", "main", "side")  # full width, then the wide column and the narrow one
+# The overview first (full width), then the rest at full width, the wide column, the narrow one.
+COLUMNS = ("head", "top", "main", "side")
+
+
+# The parts of the page that fold, by the id of their anchor (``?ouvrir=<id>#<id>`` unfolds one).
+FOLDS = frozenset(
+    {
+        "pathway",
+        "timeline",
+        "participants",
+        "tasks",
+        "appointments",
+        "referrals",
+        "consents",
+        "conferences",
+        "contacts",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -31,12 +49,14 @@ class Section:
     name: str
     column: str
     template: str
-    context: Callable  # (view, forms) -> dict of context keys
+    context: Callable  # (view, forms) -> dict of context keys; (view, forms, page) if needs_page
+    needs_page: bool = False  # reads what the sections before it gave (the overview)
 
 
 def _section(module, column) -> Section:
     name = module.__name__.rsplit(".", 1)[-1]
-    return Section(name, column, f"www/cases/sections/{name}.html", module.context)
+    template = f"www/cases/sections/{name}.html"
+    return Section(name, column, template, module.context, getattr(module, "NEEDS_PAGE", False))
 
 
 SECTIONS: list[Section] = [
@@ -50,17 +70,26 @@ SECTIONS: list[Section] = [
     _section(referrals, "side"),
     _section(conferences, "side"),
     _section(contacts, "side"),
+    _section(overview, "head"),  # last computed (it sums up the others), first shown
 ]
 
 
-def page_context(view, forms: dict) -> dict:
+def page_context(view, forms: dict, unfold: str = "") -> dict:
     """The case page's context: what every section shares (the case's summary, the reader's
-    groups, whether it edits the case), each section's keys, and ``sections``, the templates by
-    column."""
-    context = {"case": view.summary, "groups": view.groups, "editable": view.editable}
+    groups, whether it edits the case, the section to show unfolded), each section's keys, and
+    ``sections``, the templates by column."""
+    context = {
+        "case": view.summary,
+        "groups": view.groups,
+        "editable": view.editable,
+        "unfold": unfold,
+    }
     layout: dict[str, list[str]] = {column: [] for column in COLUMNS}
     for section in SECTIONS:
-        keys = section.context(view, forms)
+        if section.needs_page:
+            keys = section.context(view, forms, dict(context))
+        else:
+            keys = section.context(view, forms)
         clash = context.keys() & keys.keys()
         if clash:
             raise ValueError(f"section {section.name} gives keys already given: {sorted(clash)}")

@@ -34,11 +34,12 @@ def context(view, forms) -> dict:
     lines = []
     for kind in dict.fromkeys(r.service.kind for r in referrals):
         items = [r for r in referrals if r.service.kind == kind]
-        # The attempts to this kind of service, oldest first, drafts left out (as
-        # ``services.attempts``), read from the referrals already loaded.
+        # The attempts to this kind of service, newest first (the one that matters now on
+        # top), drafts left out (as ``services.attempts``), read from the referrals loaded.
         attempts = sorted(
             (r for r in items if r.status != ReferralStatus.DRAFT),
             key=lambda r: (r.created_at, r.pk),
+            reverse=True,
         )
         if len(attempts) > 1:
             items = attempts
