@@ -125,13 +125,17 @@ def demo_today() -> str:
     return timezone.localdate().isoformat()
 
 
-def test_a_coordinator_registers_a_key_on_the_printed_address(e2e_pages, demo, live_server):
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_coordinator_registers_a_key_on_the_printed_address(
+    e2e_pages, demo, live_server, language
+):
     from parcours.demo.management.commands.demo import _address
 
     printed = urlparse(_address("127.0.0.1:8000"))
     assert printed.hostname == "localhost"
     assert urlparse(live_server.url).hostname == printed.hostname  # the same name as printed
     coordinator = e2e_pages()
+    _english(coordinator, language)
     coordinator.sign_in_and_register_a_key(
         "marie.coord06", demo.DEMO_PASSWORD, demo.DEMO_TOTP_SECRET
     )
