@@ -44,6 +44,8 @@ def location_revealing_org_ids(case) -> set[int]:
     from parcours.referrals.models import Referral
     from parcours.shelter.models import Placement
 
+    # A referral to any of these says where the person may sleep (Ac.Sé places far away).
+    SHELTER_KINDS = (ServiceKind.SHELTER, ServiceKind.ACSE)
     hosts = Participant.objects.filter(case_id=case.pk).filter(
         Q(role=ParticipantRole.SHELTER) | Q(organisation__kind=OrganisationKind.SHELTER_FACILITY)
     )
@@ -54,7 +56,7 @@ def location_revealing_org_ids(case) -> set[int]:
         )
     )
     ids |= set(
-        Referral.objects.filter(case_id=case.pk, service__kind=ServiceKind.SHELTER).values_list(
+        Referral.objects.filter(case_id=case.pk, service__kind__in=SHELTER_KINDS).values_list(
             "to_org_id", flat=True
         )
     )

@@ -82,6 +82,54 @@ ORGANISATIONS = [
         "Agen",
     ),
     ("national", "Coordination nationale Parcours (démo)", K.NATIONAL_COORDINATOR, "", "Paris"),
+    # The services the legal ways out need, in every demo département (WAYS_OUT below). No
+    # organisation kind fits a hospital, a legal-aid desk or OFII: they are "association" here.
+    ("hop33", "Centre hospitalier Les Acacias — Bordeaux (démo)", K.ASSOCIATION, "33", "Bordeaux"),
+    ("droit33", "Permanence Droits Devant Gironde (démo)", K.ASSOCIATION, "33", "Bordeaux"),
+    ("ccas06", "CCAS de Grasse (démo)", K.CCAS, "06", "Grasse"),
+    ("hop06", "Centre hospitalier Les Oliviers — Grasse (démo)", K.ASSOCIATION, "06", "Grasse"),
+    ("droit06", "Permanence Droits Devant Alpes-Maritimes (démo)", K.ASSOCIATION, "06", "Nice"),
+    ("ase06", "Aide sociale à l'enfance — Alpes-Maritimes (démo)", K.CHILD_WELFARE, "06", "Nice"),
+    ("cpam06", "CPAM des Alpes-Maritimes (démo)", K.HEALTH_INSURANCE, "06", "Nice"),
+    ("ml06", "Mission locale des Collines (démo)", K.MISSION_LOCALE, "06", "Grasse"),
+    ("siao75", "SIAO 115 de Paris (démo)", K.SIAO, "75", "Paris"),
+    ("ccas75", "CCAS de Paris — domiciliation (démo)", K.CCAS, "75", "Paris"),
+    ("hop75", "Hôpital Les Marronniers — Paris (démo)", K.ASSOCIATION, "75", "Paris"),
+    ("droit75", "Permanence Droits Devant Paris (démo)", K.ASSOCIATION, "75", "Paris"),
+    (
+        "pol75",
+        "Commissariat central de Paris — accueil des victimes (démo)",
+        K.POLICE,
+        "75",
+        "Paris",
+    ),
+    ("cpam75", "CPAM de Paris (démo)", K.HEALTH_INSURANCE, "75", "Paris"),
+    ("ml75", "Mission locale Paris Canal (démo)", K.MISSION_LOCALE, "75", "Paris"),
+    ("ccas69", "CCAS de Lyon (démo)", K.CCAS, "69", "Lyon"),
+    ("hop69", "Centre hospitalier Les Platanes — Lyon (démo)", K.ASSOCIATION, "69", "Lyon"),
+    ("droit69", "Permanence Droits Devant Rhône (démo)", K.ASSOCIATION, "69", "Lyon"),
+    ("ase69", "Aide sociale à l'enfance — Rhône (démo)", K.CHILD_WELFARE, "69", "Lyon"),
+    ("police69", "Commissariat de Lyon — accueil des victimes (démo)", K.POLICE, "69", "Lyon"),
+    ("cpam69", "CPAM du Rhône (démo)", K.HEALTH_INSURANCE, "69", "Lyon"),
+    ("ml69", "Mission locale Saône-Rhône (démo)", K.MISSION_LOCALE, "69", "Lyon"),
+    ("siao35", "SIAO 115 d'Ille-et-Vilaine (démo)", K.SIAO, "35", "Rennes"),
+    ("ccas35", "CCAS de Rennes (démo)", K.CCAS, "35", "Rennes"),
+    ("hop35", "Centre hospitalier Les Hortensias — Rennes (démo)", K.ASSOCIATION, "35", "Rennes"),
+    ("droit35", "Permanence Droits Devant Ille-et-Vilaine (démo)", K.ASSOCIATION, "35", "Rennes"),
+    ("ase35", "Aide sociale à l'enfance — Ille-et-Vilaine (démo)", K.CHILD_WELFARE, "35", "Rennes"),
+    ("police35", "Commissariat de Rennes — accueil des victimes (démo)", K.POLICE, "35", "Rennes"),
+    ("cpam35", "CPAM d'Ille-et-Vilaine (démo)", K.HEALTH_INSURANCE, "35", "Rennes"),
+    ("ml35", "Mission locale des Deux Rives (démo)", K.MISSION_LOCALE, "35", "Rennes"),
+    ("siao47", "SIAO 115 de Lot-et-Garonne (démo)", K.SIAO, "47", "Agen"),
+    ("ccas47", "CCAS d'Agen (démo)", K.CCAS, "47", "Agen"),
+    ("hop47", "Centre hospitalier Les Peupliers — Agen (démo)", K.ASSOCIATION, "47", "Agen"),
+    ("droit47", "Permanence Droits Devant Lot-et-Garonne (démo)", K.ASSOCIATION, "47", "Agen"),
+    ("ase47", "Aide sociale à l'enfance — Lot-et-Garonne (démo)", K.CHILD_WELFARE, "47", "Agen"),
+    ("gend47", "Brigade de gendarmerie de Marmande (démo)", K.GENDARMERIE, "47", "Marmande"),
+    ("cpam47", "CPAM de Lot-et-Garonne (démo)", K.HEALTH_INSURANCE, "47", "Agen"),
+    ("ml47", "Mission locale des Vergers (démo)", K.MISSION_LOCALE, "47", "Agen"),
+    ("acse", "Dispositif national Ac.Sé — coordination (démo)", K.ASSOCIATION, "06", "Nice"),
+    ("ofii", "OFII — allocation des victimes (démo)", K.ASSOCIATION, "75", "Paris"),
 ]
 
 ACCOUNTS = [
@@ -118,7 +166,8 @@ ACCOUNTS = [
 
 
 SERVICES = [
-    # (organisation key, kind, name, territory, who it accepts, what it asks for)
+    # (organisation key, kind, name, territory, who it accepts, what it asks for in its own
+    # words, what it asks for as requirement codes)
     (
         "siao33",
         "emergency_housing_115",
@@ -126,6 +175,7 @@ SERVICES = [
         ["33"],
         "Toute personne sans abri",
         "",
+        [],
     ),
     (
         "ase33",
@@ -134,22 +184,216 @@ SERVICES = [
         ["33"],
         "18-21 ans",
         "Dossier ASE",
+        [],
     ),
-    ("ccas33", "domiciliation", "Domiciliation administrative", ["33"], "Sans domicile stable", ""),
-    ("ml33", "insertion", "Accompagnement vers l'emploi", ["33"], "16-25 ans", "Pièce d'identité"),
-    ("cpam33", "health_insurance", "Ouverture de droits", ["33"], "Tout public", "Adresse"),
-    ("chrs69", "shelter", "Places sécurisées (partenaire)", [], "Femmes seules", "Accord"),
-    ("chrs35", "shelter", "Places d'urgence éloignées", [], "Adultes, hommes et femmes", ""),
-    ("pref06", "residence_permit", "Titres de séjour L425-1", ["06"], "Victimes de TEH", "Plainte"),
-    ("asso75", "social_support", "Accompagnement des mineurs", ["75"], "Mineurs", ""),
+    (
+        "ccas33",
+        "domiciliation",
+        "Domiciliation administrative",
+        ["33"],
+        "Sans domicile stable",
+        "",
+        [],
+    ),
+    (
+        "ml33",
+        "insertion",
+        "Accompagnement vers l'emploi",
+        ["33"],
+        "16-25 ans",
+        "Pièce d'identité",
+        ["identity_document", "health_cover"],
+    ),
+    (
+        "cpam33",
+        "health_insurance",
+        "Ouverture de droits",
+        ["33"],
+        "Tout public",
+        "Adresse",
+        ["address", "identity_document"],
+    ),
+    (
+        "chrs69",
+        "shelter",
+        "Places sécurisées (partenaire)",
+        [],
+        "Femmes seules",
+        "Accord",
+        [],
+    ),
+    (
+        "chrs35",
+        "shelter",
+        "Places d'urgence éloignées",
+        [],
+        "Adultes, hommes et femmes",
+        "",
+        [],
+    ),
+    (
+        "pref06",
+        "residence_permit",
+        "Titres de séjour L425-1",
+        ["06"],
+        "Victimes de TEH",
+        "Plainte",
+        ["complaint_filed", "address"],
+    ),
+    ("asso75", "social_support", "Accompagnement des mineurs", ["75"], "Mineurs", "", []),
+    # The CCAS hostel of Bordeaux asks for a contract: one link of the chain housing -> contract
+    # -> health cover -> address -> housing that the rights engine breaks with a domiciliation.
+    (
+        "ccas33",
+        "shelter",
+        "Foyer d'hébergement temporaire",
+        ["33"],
+        "Adultes en insertion",
+        "Contrat de travail ou de formation",
+        ["employment_contract"],
+    ),
+    # National services (no territory): they serve every département.
+    (
+        "acse",
+        "acse",
+        "Ac.Sé — accueil sécurisant loin du danger",
+        [],
+        "Personnes majeures victimes de traite, en danger sur place, qui acceptent l'éloignement",
+        "L'accord de la personne",
+        [],
+    ),
+    (
+        "ofii",
+        "ofii_allowance",
+        "Allocation pour demandeur d'asile (ADA) — victimes",
+        [],
+        "Titulaires de la carte de séjour « victime », 18 ans et plus, ressources sous le RSA",
+        "Carte de séjour et pièce d'identité",
+        ["residence_permit", "identity_document"],
+    ),
 ]
+
+# The services the legal ways out need, in every demo département: kind -> organisation key.
+WAYS_OUT = {
+    "33": {
+        "domiciliation": "ccas33",
+        "health_access_pass": "hop33",
+        "legal_aid": "droit33",
+        "child_protection": "ase33",
+        "complaint": "police33",
+        "health_insurance": "cpam33",
+        "insertion": "ml33",
+        "emergency_housing_115": "siao33",
+    },
+    "06": {
+        "domiciliation": "ccas06",
+        "health_access_pass": "hop06",
+        "legal_aid": "droit06",
+        "child_protection": "ase06",
+        "complaint": "gend06",
+        "health_insurance": "cpam06",
+        "insertion": "ml06",
+        "emergency_housing_115": "siao06",
+    },
+    "75": {
+        "domiciliation": "ccas75",
+        "health_access_pass": "hop75",
+        "legal_aid": "droit75",
+        "child_protection": "ase75",
+        "complaint": "pol75",
+        "health_insurance": "cpam75",
+        "insertion": "ml75",
+        "emergency_housing_115": "siao75",
+    },
+    "69": {
+        "domiciliation": "ccas69",
+        "health_access_pass": "hop69",
+        "legal_aid": "droit69",
+        "child_protection": "ase69",
+        "complaint": "police69",
+        "health_insurance": "cpam69",
+        "insertion": "ml69",
+        "emergency_housing_115": "siao69",
+    },
+    "35": {
+        "domiciliation": "ccas35",
+        "health_access_pass": "hop35",
+        "legal_aid": "droit35",
+        "child_protection": "ase35",
+        "complaint": "police35",
+        "health_insurance": "cpam35",
+        "insertion": "ml35",
+        "emergency_housing_115": "siao35",
+    },
+    "47": {
+        "domiciliation": "ccas47",
+        "health_access_pass": "hop47",
+        "legal_aid": "droit47",
+        "child_protection": "ase47",
+        "complaint": "gend47",
+        "health_insurance": "cpam47",
+        "insertion": "ml47",
+        "emergency_housing_115": "siao47",
+    },
+}
+# kind -> (name, who it accepts, what it asks for in its words, as codes), as such a service
+# states it: the domiciliation, the PASS, legal aid, child protection, the complaint desk and
+# the 115 ask for nothing; health insurance for an address; the mission locale for health cover.
+WAY_OUT_SERVICE = {
+    "domiciliation": ("Domiciliation administrative", "Sans domicile stable", "", []),
+    "health_access_pass": (
+        "PASS — permanence d'accès aux soins de santé",
+        "Toute personne sans couverture santé",
+        "",
+        [],
+    ),
+    "legal_aid": ("Accès au droit et aide juridictionnelle", "Tout public", "", []),
+    "child_protection": ("Recueil et protection des mineurs", "Mineurs en danger", "", []),
+    "complaint": ("Dépôt de plainte — victimes de traite", "Toute victime", "", []),
+    "health_insurance": (
+        "Ouverture de droits",
+        "Tout public",
+        "Adresse",
+        ["address", "identity_document"],
+    ),
+    "insertion": (
+        "Accompagnement vers l'emploi",
+        "16-25 ans",
+        "Pièce d'identité, couverture santé",
+        ["identity_document", "health_cover"],
+    ),
+    "emergency_housing_115": ("115 — mise à l'abri", "Toute personne sans abri", "", []),
+}
+
+
+def all_services() -> list[tuple]:
+    """SERVICES, then the ways-out services of every département an organisation does not
+    already offer in SERVICES (one service per organisation and kind)."""
+    rows = list(SERVICES)
+    offered = {(key, kind) for key, kind, *_rest in SERVICES}
+    for dep, keys in WAYS_OUT.items():
+        for kind, key in keys.items():
+            if (key, kind) not in offered:
+                name, accepts, requirements, required = WAY_OUT_SERVICE[kind]
+                rows.append((key, kind, name, [dep], accepts, requirements, required))
+    return rows
 
 
 def _services(orgs) -> None:
-    from parcours.referrals.models import Service
+    """Create the missing services; give the existing ones their requirement codes. Every row
+    is checked first: an unknown kind or requirement code stops the load with its message."""
+    from django.core.exceptions import ValidationError
 
-    for key, kind, name, territory, accepts, requirements in SERVICES:
-        Service.objects.get_or_create(
+    from parcours.referrals.enums import ServiceKind
+    from parcours.referrals.models import Service, validate_requirements
+
+    rows = all_services()
+    for _key, kind, name, _territory, _accepts, _requirements, required in rows:
+        if kind not in ServiceKind.values:
+            raise ValidationError(f"{name}: unknown kind of service {kind!r}")
+        validate_requirements(required)
+    for key, kind, name, territory, accepts, requirements, required in rows:
+        service, created = Service.objects.get_or_create(
             organisation=orgs[key],
             kind=kind,
             name=name,
@@ -157,9 +401,13 @@ def _services(orgs) -> None:
                 "territory": territory,
                 "accepts": accepts,
                 "requirements": requirements,
+                "required": required,
                 "contact_route": f"contact@{key}.demo.invalid",
             },
         )
+        if not created and service.required != required:
+            service.required = required
+            service.save(update_fields=["required"])
 
 
 def _birth(years: int, months: int, today: datetime.date) -> dict:

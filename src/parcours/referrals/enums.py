@@ -1,4 +1,5 @@
-"""Referral vocabularies, as data: service kinds, statuses, refusal codes and answer delays."""
+"""Referral vocabularies, as data: service kinds, stated requirements, statuses, refusal codes
+and answer delays."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,27 @@ class ServiceKind(models.TextChoices):
     EMERGENCY_HOUSING_115 = "emergency_housing_115", _("Emergency housing (115)")
     HEALTH_INSURANCE = "health_insurance", _("Health insurance")
     DOMICILIATION = "domiciliation", _("Postal address (domiciliation)")
+    HEALTH_ACCESS_PASS = "health_access_pass", _("Free health access point (PASS)")
+    ACSE = "acse", _("Ac.Sé national shelter network")
+    COMPLAINT = "complaint", _("Complaint (police, gendarmerie)")
+    OFII_ALLOWANCE = "ofii_allowance", _("Allowance for victims (ADA, OFII)")
+
+
+class Requirement(models.TextChoices):
+    """What a service states it asks for before it takes a person (``Service.required``).
+
+    The rights engine reads these codes to find prerequisites that block each other (housing
+    asks for a contract, the contract for health cover, the cover for an address...)."""
+
+    ADDRESS = "address", _("A postal address")
+    HEALTH_COVER = "health_cover", _("Health cover")
+    RESIDENCE_PERMIT = "residence_permit", _("A residence permit or receipt")
+    IDENTITY_DOCUMENT = "identity_document", _("An identity document")
+    EMPLOYMENT_CONTRACT = "employment_contract", _("An employment or training contract")
+    RESOURCES = "resources", _("Resources")
+    MEDICAL_CERTIFICATE = "medical_certificate", _("A medical certificate")
+    COMPLAINT_FILED = "complaint_filed", _("A complaint filed")
+    HOUSING = "housing", _("Housing")
 
 
 class ReferralStatus(models.TextChoices):
@@ -75,6 +97,15 @@ _REFUSAL_CODE_NAMES: dict[str, tuple[str, ...]] = {
     ),
     _K.HEALTH_INSURANCE: ("incomplete_file", "no_address", "not_eligible", "criteria_not_met"),
     _K.DOMICILIATION: ("out_of_territory", "not_eligible", "no_place"),
+    # A PASS gives care without cover: a refusal for want of cover or papers is not offered.
+    _K.HEALTH_ACCESS_PASS: ("out_of_territory", "no_interpreter", "already_followed"),
+    # Ac.Sé takes adults in local danger who need distance and fully agree.
+    _K.ACSE: ("criteria_not_met", "not_eligible", "no_place"),
+    # Police and gendarmerie must take a complaint: the codes record refusals seen in the field,
+    # for the rights engine to answer.
+    _K.COMPLAINT: ("no_interpreter", "out_of_territory"),
+    # ADA: holders of the victim card, 18 or older, with resources below the RSA.
+    _K.OFII_ALLOWANCE: ("not_eligible", "criteria_not_met", "incomplete_file"),
 }
 
 # kind -> [(code, label)]; every kind ends with "other", which needs a free-text explanation.
@@ -91,4 +122,8 @@ ANSWER_DELAY_HOURS: dict[str, int] = {
     _K.CHILD_PROTECTION: 24,
     _K.SHELTER: 48,
     _K.INTERPRETING: 72,
+    _K.HEALTH_ACCESS_PASS: 48,
+    _K.COMPLAINT: 24,
+    _K.ACSE: 5 * 24,  # a weekday line: it assesses the situation, then finds a distant place
+    _K.OFII_ALLOWANCE: DEFAULT_ANSWER_DELAY_HOURS,
 }

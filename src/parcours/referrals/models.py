@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -10,10 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.cases.enums import LegalBasis, SharingBasis
 from parcours.core.fields import EncryptedTextField
+from parcours.core.geography import departement_name
 from parcours.core.groups import MINIMUM_GROUPS, FieldGroup, sorted_groups
 from parcours.core.models import ConsentRecord, TransitionLog
 from parcours.core.refs import new_reference
-from parcours.referrals.enums import ReferralStatus, ServiceKind, Urgency
+from parcours.referrals.enums import ReferralStatus, Requirement, ServiceKind, Urgency
 
 
 def new_referral_ref() -> str:
@@ -24,12 +26,32 @@ def minimum_groups() -> list[str]:
     return sorted_groups(MINIMUM_GROUPS)
 
 
+def validate_requirements(value) -> None:
+    """A service's stated requirements: a list of known ``Requirement`` codes, each once.
+
+    The database cannot check what is inside a JSON list, so this runs in ``full_clean`` (forms,
+    admin) and in every loader that writes the field (the demo)."""
+    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+        raise ValidationError(_("The requirements must be a list of codes."), code="invalid")
+    unknown = [code for code in value if code not in Requirement.values]
+    if unknown:
+        raise ValidationError(
+            _("Unknown requirement: %(codes)s."),
+            code="unknown_requirement",
+            params={"codes": ", ".join(unknown)},
+        )
+    if len(set(value)) != len(value):
+        raise ValidationError(_("Each requirement is listed once."), code="duplicate")
+
+
 class Service(models.Model):
     """A service an organisation offers, published in the directory.
 
     Any caseworker may search the directory (it holds no personal data); the organisation's
     managers keep it up to date (pages come later). ``territory`` lists the départements served;
-    an empty list means national. Only active services receive referrals.
+    an empty list means national. Only active services receive referrals. ``required`` holds
+    what it states it asks for as ``Requirement`` codes (shown as labels in the directory, read
+    by the rights engine), ``requirements`` the same in its own words.
     """
 
     organisation = models.ForeignKey(
@@ -41,6 +63,11 @@ class Service(models.Model):
     territory = models.JSONField(_("départements served"), default=list, blank=True)
     accepts = models.CharField(_("who it accepts"), max_length=300, blank=True)
     requirements = models.TextField(_("what it asks for"), blank=True)
+    # The same, as codes the rights engine can reason on (``Requirement``); the free text above
+    # says it in the service's own words.
+    required = models.JSONField(
+        _("stated requirements"), default=list, blank=True, validators=[validate_requirements]
+    )
     contact_route = models.TextField(_("how to reach it"), blank=True)
     active = models.BooleanField(_("active"), default=True)
 
@@ -60,6 +87,19 @@ class Service(models.Model):
     @property
     def is_national(self) -> bool:
         return not self.territory
+
+    @property
+    def territory_label(self) -> str:
+        """The names of the départements served, or "National" for a national service."""
+        if self.is_national:
+            return str(_("National"))
+        return ", ".join(departement_name(code) for code in self.territory)
+
+    @property
+    def requirement_labels(self) -> list[str]:
+        """The stated requirements in the reader's language, in the order the service gives."""
+        labels = dict(Requirement.choices)
+        return [str(labels[code]) for code in self.required if code in labels]
 
 
 class Consent(ConsentRecord):

@@ -21,18 +21,26 @@ K = ServiceKind
 # domain code -> (label, field group that gates it, service kinds it gathers)
 DOMAINS = {
     "safety": (_("Safety"), FieldGroup.SAFETY, ()),
-    "shelter": (_("Shelter"), FieldGroup.SOCIAL, (K.SHELTER, K.EMERGENCY_HOUSING_115)),
-    "health": (_("Health"), FieldGroup.HEALTH, (K.HEALTH, K.HEALTH_INSURANCE)),
+    "shelter": (
+        _("Shelter"),
+        FieldGroup.SOCIAL,
+        (K.SHELTER, K.EMERGENCY_HOUSING_115, K.ACSE),
+    ),
+    "health": (
+        _("Health"),
+        FieldGroup.HEALTH,
+        (K.HEALTH, K.HEALTH_INSURANCE, K.HEALTH_ACCESS_PASS),
+    ),
     "legal": (
         _("Legal and immigration"),
         FieldGroup.IMMIGRATION,
         (K.LEGAL_AID, K.RESIDENCE_PERMIT, K.INTERPRETING),
     ),
-    "justice": (_("Justice"), FieldGroup.JUSTICE, ()),
+    "justice": (_("Justice"), FieldGroup.JUSTICE, (K.COMPLAINT,)),
     "income": (
         _("Income and social rights"),
         FieldGroup.SOCIAL,
-        (K.SOCIAL_SUPPORT, K.DOMICILIATION),
+        (K.SOCIAL_SUPPORT, K.DOMICILIATION, K.OFII_ALLOWANCE),
     ),
     "insertion": (_("Insertion"), FieldGroup.SOCIAL, (K.INSERTION,)),
     "education": (_("Education"), FieldGroup.SOCIAL, ()),

@@ -57,7 +57,10 @@ PARTICIPANT_ROLE: dict[str, str] = {
     K.CHILD_PROTECTION: ParticipantRole.CHILD_PROTECTION,
     K.CHILD_WELFARE_YOUNG_ADULT: ParticipantRole.CHILD_PROTECTION,
     K.RESIDENCE_PERMIT: ParticipantRole.RESIDENCE,
-}  # interpreting, social support, health insurance, domiciliation: support
+    K.HEALTH_ACCESS_PASS: ParticipantRole.HEALTH,
+    K.ACSE: ParticipantRole.SHELTER,
+    K.COMPLAINT: ParticipantRole.INVESTIGATION,
+}  # interpreting, social support, health insurance, domiciliation, ADA: support
 
 
 def create_and_send(

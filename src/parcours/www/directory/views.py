@@ -1,4 +1,5 @@
-"""The organisation directory: public facts about organisations (no personal data)."""
+"""The directory: the services organisations offer, with what each states it asks for, and the
+organisations themselves (public facts, no personal data)."""
 
 from django import forms
 from django.core.paginator import Paginator
@@ -9,11 +10,20 @@ from dsfr.forms import DsfrBaseForm
 from parcours.accounts.models import Organisation
 from parcours.core.geography import departement_choices
 from parcours.core.roles import OrganisationKind
+from parcours.referrals.directory import directory_search
+from parcours.referrals.enums import ServiceKind
+
+PAGE_SIZE = 50
 
 
 class DirectoryFilterForm(DsfrBaseForm):
+    service_kind = forms.ChoiceField(
+        label=_("Kind of service"), required=False, choices=[("", _("All"))] + ServiceKind.choices
+    )
     kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("All"))] + OrganisationKind.choices
+        label=_("Kind of organisation"),
+        required=False,
+        choices=[("", _("All"))] + OrganisationKind.choices,
     )
     departement = forms.ChoiceField(
         label=_("Département"), required=False, choices=[("", _("All"))] + departement_choices()
@@ -21,12 +31,23 @@ class DirectoryFilterForm(DsfrBaseForm):
 
 
 def directory(request):
+    """Services (of a kind, serving a département: national ones serve every département) and
+    organisations (of a kind, based in a département), each list filtered by what applies to it.
+    An unknown filter value shows the form's message and the unfiltered lists."""
     form = DirectoryFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    departement = filters.get("departement") or None
+    services = directory_search(filters.get("service_kind") or None, departement).order_by(
+        "kind", "name", "pk"
+    )
     organisations = Organisation.objects.filter(active=True).order_by("departement", "name")
-    if form.is_valid():
-        if form.cleaned_data["kind"]:
-            organisations = organisations.filter(kind=form.cleaned_data["kind"])
-        if form.cleaned_data["departement"]:
-            organisations = organisations.filter(departement=form.cleaned_data["departement"])
-    page = Paginator(organisations, 50).get_page(request.GET.get("page"))
-    return render(request, "www/directory/list.html", {"form": form, "page": page})
+    if filters.get("kind"):
+        organisations = organisations.filter(kind=filters["kind"])
+    if departement:
+        organisations = organisations.filter(departement=departement)
+    context = {
+        "form": form,
+        "services": Paginator(services, PAGE_SIZE).get_page(request.GET.get("services_page")),
+        "page": Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page")),
+    }
+    return render(request, "www/directory/list.html", context)
