@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "parcours.referrals",
     "parcours.conferences",
     "parcours.shelter",
+    "parcours.rights",
     "parcours.alerts",
     "parcours.access",
     "parcours.www",

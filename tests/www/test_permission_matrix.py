@@ -74,6 +74,8 @@ MATRIX = {
     # Contacts, notes and tasks: also the host, which meets the person and sees the social group.
     "case_contact": ("post", "case", _referent_only(400, "host")),
     "case_note": ("post", "case", _referent_only(400, "host")),
+    # The facts of the rights engine: the referent's caseworkers only (they see every group).
+    "case_fact": ("post", "case", _referent_only(400)),
     "case_appointment_add": ("post", "case", _referent_only(400, "territorial")),
     "case_task_add": ("post", "case", _referent_only(400, "host")),
     "case_task_done": ("post", "task", _referent_only(302)),  # the referent's own task

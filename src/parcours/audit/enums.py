@@ -52,6 +52,7 @@ class Action(models.TextChoices):
         "membership.location",
         _("changed whether a member may see where people sleep"),
     )
+    FACT_RECORD = "case.fact", _("answered a question about the person's situation")
     ADMIN_VIEW = "admin.view", _("viewed an administration page")
     ADMIN_CHANGE = "admin.change", _("changed data in the administration")
     SIGN_IN = "auth.sign_in", _("signed in")

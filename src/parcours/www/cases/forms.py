@@ -20,6 +20,7 @@ from parcours.cases.enums import (
 from parcours.core import dates
 from parcours.core.groups import FieldGroup
 from parcours.people.enums import Sex
+from parcours.rights.facts import BOOL, CHOICE, DATE, FACTS
 from parcours.www.common.choices import CommuneField, preselect_single_choices
 
 
@@ -377,3 +378,34 @@ class AppointmentForm(DsfrBaseForm):
         if not can_override:
             del self.fields["override_reason"]
         preselect_single_choices(self)
+
+
+FACT_UNKNOWN = "unknown"
+
+
+class FactForm(DsfrBaseForm):
+    """``name`` picks the question; ``answer`` is yes/no, a date or a choice (or "unknown")."""
+
+    name = forms.ChoiceField(choices=[(n, n) for n, f in FACTS.items() if not f.derived])
+    answer = forms.CharField(max_length=40)
+
+    def clean(self):
+        data = super().clean()
+        fact = FACTS.get(data.get("name") or "")
+        answer = (data.get("answer") or "").strip()
+        if fact is None:
+            return data
+        if answer == FACT_UNKNOWN:
+            data["value"] = None
+        elif fact.kind == BOOL and answer in ("yes", "no"):
+            data["value"] = answer == "yes"
+        elif fact.kind == DATE:
+            try:
+                data["value"] = forms.DateField().clean(answer)
+            except forms.ValidationError:
+                self.add_error("answer", _("Give a date."))
+        elif fact.kind == CHOICE and answer in dict(fact.choices):
+            data["value"] = answer
+        else:
+            self.add_error("answer", _("Choose one of the answers."))
+        return data

@@ -14,6 +14,7 @@ urlpatterns = [
     path("dossiers/<str:ref>/statut/", views.case_status, name="case_status"),
     path("dossiers/<str:ref>/contacts/", views.case_contact, name="case_contact"),
     path("dossiers/<str:ref>/notes/", views.case_note, name="case_note"),
+    path("dossiers/<str:ref>/situation/", views.case_fact, name="case_fact"),
     path("dossiers/<str:ref>/taches/", views.case_task_add, name="case_task_add"),
     path(
         "dossiers/<str:ref>/rendez-vous/", views.case_appointment_add, name="case_appointment_add"

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,12 +25,14 @@ from parcours.cases import (
 )
 from parcours.cases.models import Participant
 from parcours.core.refs import is_valid_reference
+from parcours.rights import services as rights
 from parcours.shelter import intake
 from parcours.shelter import rules as shelter_rules
 from parcours.www.cases.forms import (
     AppointmentForm,
     CaseFilterForm,
     ContactForm,
+    FactForm,
     NoteForm,
     ParticipantForm,
     StatusForm,
@@ -307,3 +310,19 @@ def case_appointment_add(request, ref):
     if submit(request, form, action, _("Appointment planned.")):
         return redirect("case_detail", ref=case.ref)
     return _rerender(request, case, appointment_form=form)
+
+
+@require_POST
+def case_fact(request, ref):
+    """Answer one question about the person's situation; the rights are evaluated again."""
+    case = get_case_or_404(request.actor, ref)
+    if not rights.can_record_facts(request.actor, case):
+        raise Http404
+    form = FactForm(request.POST)
+
+    def action(data):
+        return rights.record_fact(request.actor, case, data["name"], data["value"])
+
+    if submit(request, form, action, _("Answer recorded: the rights are evaluated again.")):
+        return redirect(reverse("case_detail", kwargs={"ref": case.ref}) + "?ouvrir=rights#rights")
+    return _rerender(request, case, fact_form=form)

@@ -143,6 +143,13 @@ def _actions(view, page, standing: dict[str, Standing]) -> list[Action]:
         if shelter.risk is None:
             url = reverse("case_risk", kwargs={"ref": ref})
             actions.append(Action(_("Assess the dangers"), url, primary=not actions))
+    findings = (page.get("rights") or {}).get("findings") or []
+    if any(finding.kind == "contrary" for finding in findings):
+        actions.append(
+            Action(_("See the refusal possibly contrary to the law"), _open(ref, "rights"))
+        )
+    elif findings:
+        actions.append(Action(_("Answer a question about a refusal"), _open(ref, "rights")))
     if "referrals" in standing and standing["referrals"].alert:
         actions.append(Action(_("Follow up the overdue referrals"), _open(ref, "referrals")))
     if "tasks" in standing and standing["tasks"].alert:
@@ -192,6 +199,7 @@ FORM_FOLDS = {
     "appointment_form": "appointments",
     "contact_form": "contacts",
     "note_form": "timeline",
+    "fact_form": "rights",
 }
 ALWAYS_OPEN = {"pathway", "timeline"}
 
@@ -208,6 +216,7 @@ def _folds(page, forms, overview) -> dict:
         "consents": len(page.get("consents", [])),
         "conferences": len(page.get("conferences", [])),
         "contacts": len(page.get("contacts", [])),
+        "rights": (page.get("rights") or {}).get("to_act", 0),
     }
     unfolded = set(ALWAYS_OPEN)
     unfolded |= {line.code for line in overview.standing if line.alert}
@@ -216,4 +225,6 @@ def _folds(page, forms, overview) -> dict:
         unfolded.add(page["unfold"])
     if page.get("pending_handover"):
         unfolded.add("participants")
+    if (page.get("rights") or {}).get("findings"):
+        unfolded.add("rights")
     return {"open": unfolded, "counts": counts}

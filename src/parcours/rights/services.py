@@ -1,0 +1,130 @@
+"""Recording the facts of a case, and evaluating its rights from them.
+
+Facts are answered by the referent's caseworkers and managers (they hold the pathway); every
+answer is kept (who said so, when), the newest is the fact, and each is journaled with the group
+it belongs to. ``evaluate_case`` reads the facts, the age from the date of birth and what became
+of the case's referrals to the service kind of each right.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parcours.access import rules
+from parcours.audit.enums import Action
+from parcours.audit.journal import record
+from parcours.core.errors import DomainError, NotAllowed
+from parcours.rights.catalogue import Catalogue, catalogue
+from parcours.rights.evaluation import GRANTED, REFUSED, REQUESTED, Status, evaluate
+from parcours.rights.facts import BOOL, CHOICE, DATE, FACTS, Facts, derived_facts
+from parcours.rights.models import Fact
+
+
+def can_record_facts(actor, case) -> bool:
+    return rules.can_edit_case(actor, case)
+
+
+def _checked(name: str, value):
+    fact = FACTS.get(name)
+    if fact is None or fact.derived:
+        raise DomainError(_("Unknown question."))
+    if value is None:
+        return None  # "I do not know": the fact becomes unknown again
+    if fact.kind == BOOL and not isinstance(value, bool):
+        raise DomainError(_("Answer yes or no."))
+    if fact.kind == DATE:
+        if not isinstance(value, datetime.date):
+            raise DomainError(_("Give a date."))
+        return value.isoformat()
+    if fact.kind == CHOICE and value not in dict(fact.choices):
+        raise DomainError(_("Choose one of the answers."))
+    return value
+
+
+def record_fact(actor, case, name: str, value) -> Fact:
+    """Answer one question about the case (``None``: not known any more)."""
+    if not can_record_facts(actor, case):
+        raise NotAllowed(_("Only the referent organisation records the facts of the case."))
+    stored = _checked(name, value)
+    with transaction.atomic():
+        fact = Fact.objects.create(
+            case=case,
+            name=name,
+            value=stored,
+            recorded_at=timezone.now(),
+            recorded_by=actor.user,
+            organisation=actor.organisation,
+        )
+        record(actor, Action.FACT_RECORD, case, groups=[FACTS[name].group], reason=name)
+    return fact
+
+
+def recorded_facts(case) -> dict:
+    """The newest answer to each question of the case (typed back: dates are dates)."""
+    values = {}
+    for fact in Fact.objects.filter(case=case).order_by("name", "-recorded_at", "-pk"):
+        if fact.name in values or fact.name not in FACTS:
+            continue
+        value = fact.value
+        if value is not None and FACTS[fact.name].kind == DATE:
+            value = datetime.date.fromisoformat(value)
+        values[fact.name] = value
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def facts_for(case, today: datetime.date | None = None) -> Facts:
+    today = today or timezone.localdate()
+    return Facts({**recorded_facts(case), **derived_facts(case, today)}, today=today)
+
+
+REFERRAL_STATES = {
+    "sent": REQUESTED,
+    "acknowledged": REQUESTED,
+    "accepted": GRANTED,
+    "refused": REFUSED,
+    "expired": REFUSED,
+}
+
+
+def answered_referrals(case) -> list:
+    """The case's referrals that were sent (drafts and withdrawals aside), oldest first."""
+    from parcours.referrals.models import Referral
+
+    referrals = Referral.objects.filter(case=case).exclude(status__in=("draft", "withdrawn"))
+    return list(referrals.select_related("service").order_by("created_at", "pk"))
+
+
+def statuses_for(case, rights: Catalogue, referrals=None) -> dict:
+    """Right id -> what became of the newest referral of the case to its service kind."""
+    newest = {}
+    for referral in answered_referrals(case) if referrals is None else referrals:
+        newest[referral.service.kind] = referral
+    statuses = {}
+    for right in rights:
+        referral = newest.get(right.service_kind)
+        if referral is None or referral.status not in REFERRAL_STATES:
+            continue
+        statuses[right.id] = Status(
+            state=REFERRAL_STATES[referral.status],
+            since=referral.answered_at or referral.sent_at,
+            refusal_code=referral.refusal_code or "",
+            referral_ref=referral.ref,
+        )
+    return statuses
+
+
+def evaluate_case(case, rights: Catalogue | None = None, today=None, referrals=None) -> dict:
+    rights = rights or catalogue()
+    return evaluate(rights, facts_for(case, today), statuses_for(case, rights, referrals))
+
+
+def review_case(case, rights: Catalogue | None = None, today=None):
+    """The verdicts of the case's rights and the findings on its refusals (``rights.review``),
+    from one read of its referrals."""
+    from parcours.rights.review import review
+
+    referrals = answered_referrals(case)
+    verdicts = evaluate_case(case, rights, today, referrals)
+    return verdicts, review(referrals, verdicts)
