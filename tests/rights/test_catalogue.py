@@ -139,10 +139,20 @@ EXTRA = """
 
 
 def test_adding_a_right_is_a_change_of_data_only():
-    extended = parse(_text().rstrip("\n") + "\n" + EXTRA)
+    marker = "\n# What each requirement a service states"
+    extended = parse(_text().replace(marker, EXTRA + marker))
     assert len(extended.rights) == len(catalogue().rights) + 1
     facts = Facts({"has_resources": False, "has_address": False, "age": 30})
     verdict = evaluate(extended, facts)["transport_card"]
     assert verdict.state == ELIGIBLE
     assert verdict.prerequisites_missing == ["domiciliation"]
     assert [way.by for way in verdict.ways_out] == ["domiciliation"]
+
+
+def test_a_wrong_requirement_section_is_refused():
+    with pytest.raises(CatalogueError, match="requirement 'address'.*unknown condition"):
+        parse(_text().replace("    met_by: has_address\n", "    met_by: lives_somewhere\n"))
+    with pytest.raises(CatalogueError, match="requirement 'a_castle'.*unknown requirement"):
+        parse(_text().replace("  identity_document:\n", "  a_castle:\n"))
+    with pytest.raises(CatalogueError, match="provided_by lists service kinds"):
+        parse(_text().replace("provided_by: [insertion]", "provided_by: [a_friend]"))

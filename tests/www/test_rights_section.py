@@ -97,3 +97,26 @@ def test_a_participant_sees_no_rights_and_cannot_answer(client, referent, outsid
     assert 'data-testid="fold-rights"' not in _page(client, refused)
     url = reverse("case_fact", kwargs={"ref": refused.ref})
     assert client.post(url, {"name": "ties_broken", "answer": "yes"}).status_code == 404
+
+
+def test_a_blocked_pathway_shows_with_its_way_out_one_click_away(client, referent, case):
+    from tests.rights.test_blocking import _ask
+
+    hostel = _ask(referent, case, "social_support")
+    rights.record_stated_requirement(referent.actor, hostel, "employment_contract")
+    _ask(referent, case, "insertion", ["health_cover"])
+    _ask(referent, case, "health_insurance", ["address"])
+    for name in ("has_address", "has_health_cover", "has_employment_contract"):
+        rights.record_fact(referent.actor, case, name, False)
+    domiciliation = make_persona("ccas-domiciliation", kind="ccas", dep="33")
+    ServiceFactory(
+        organisation=domiciliation.actor.organisation, kind="domiciliation", name="Domiciliation"
+    )
+    sign_in(client, referent)
+    page = _page(client, case)
+    assert 'data-testid="blocked-pathway"' in page and "Unblock the pathway" in page
+    link = f"/dossiers/{case.ref}/orientations/nouvelle/?kind=domiciliation&amp;departement=33"
+    assert link.split("?")[1] in page
+    target = page.split("?kind=domiciliation&amp;departement=33")[0].rsplit('href="', 1)[1]
+    answer = client.get(target + "?kind=domiciliation&departement=33").content.decode()
+    assert "Domiciliation" in answer

@@ -119,9 +119,20 @@ class Right:
 
 
 @dataclass(frozen=True)
+class Provision:
+    """What a stated requirement means: the condition that meets it (a predicate; none when no
+    fact says it) and the kinds of service that provide it."""
+
+    code: str
+    met_by: str
+    provided_by: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Catalogue:
     version: int
     rights: dict[str, Right] = field(default_factory=dict)
+    requirements: dict[str, Provision] = field(default_factory=dict)
 
     def __iter__(self):
         return iter(self.rights.values())
@@ -286,7 +297,35 @@ def parse(text: str) -> Catalogue:
         cycle = error.args[1]
         first = rights[cycle[0]]
         _fail(first.id, first.line, f"the prerequisites form a cycle: {' -> '.join(cycle)}")
-    return Catalogue(version=data["version"], rights=rights)
+    return Catalogue(
+        version=data["version"], rights=rights, requirements=_requirements(data, ServiceKind)
+    )
+
+
+def _requirements(data, service_kinds) -> dict[str, Provision]:
+    from parcours.referrals.enums import Requirement
+
+    raw = data.get("requirements") or {}
+    if not isinstance(raw, dict):
+        raise CatalogueError(f"{PATH.name}: requirements maps each requirement code")
+    found = {}
+    for code, item in raw.items():
+        if code == LINE:
+            continue
+        line = item.get(LINE, "?") if isinstance(item, dict) else "?"
+        where = f"{PATH.name}, requirement {code!r} (line {line})"
+        if code not in Requirement.values:
+            raise CatalogueError(f"{where}: unknown requirement code")
+        if not isinstance(item, dict) or set(item) - {LINE, "met_by", "provided_by"}:
+            raise CatalogueError(f"{where}: met_by (a condition) and provided_by (service kinds)")
+        met_by = item.get("met_by") or ""
+        if met_by and met_by not in PREDICATES:
+            raise CatalogueError(f"{where}: unknown condition {met_by!r}")
+        kinds = item.get("provided_by") or []
+        if not isinstance(kinds, list) or set(kinds) - set(service_kinds.values):
+            raise CatalogueError(f"{where}: provided_by lists service kinds")
+        found[code] = Provision(code, met_by, tuple(kinds))
+    return found
 
 
 @lru_cache(maxsize=1)

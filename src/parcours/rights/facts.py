@@ -275,6 +275,8 @@ _r.add(
     _false("has_health_cover"),
     _("The person already has health cover."),
 )
+_r.add("has_housing", ["has_housing"], _true("has_housing"), _("The person has no housing."))
+_r.add("has_resources", ["has_resources"], _true("has_resources"), _("The person has no income."))
 _r.add("no_housing", ["has_housing"], _false("has_housing"), _("The person has housing."))
 _r.add(
     "has_employment_contract",

@@ -26,3 +26,26 @@ class Fact(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class StatedRequirement(models.Model):
+    """What a service stated it asks for in this very case ("the CCAS will fund a hostel if a
+    mission-locale contract is signed"), recorded on the request by the referent."""
+
+    referral = models.ForeignKey(
+        "referrals.Referral", on_delete=models.CASCADE, related_name="stated_requirements"
+    )
+    code = models.CharField(_("what it asks for"), max_length=32)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("stated requirement")
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "code"], name="stated_requirement_once")
+        ]
+
+    def __str__(self):
+        return self.code

@@ -128,3 +128,62 @@ def review_case(case, rights: Catalogue | None = None, today=None):
     referrals = answered_referrals(case)
     verdicts = evaluate_case(case, rights, today, referrals)
     return verdicts, review(referrals, verdicts)
+
+
+def record_stated_requirement(actor, referral, code: str):
+    """The service of ``referral`` says, in this case, that it asks for ``code`` first."""
+    from parcours.referrals.enums import Requirement
+    from parcours.rights.models import StatedRequirement
+
+    if not can_record_facts(actor, referral.case):
+        raise NotAllowed(_("Only the referent organisation records what a service asks for."))
+    if code not in Requirement.values:
+        raise DomainError(_("Choose what the service asks for."))
+    with transaction.atomic():
+        stated, _created = StatedRequirement.objects.get_or_create(
+            referral=referral,
+            code=code,
+            defaults={"recorded_at": timezone.now(), "recorded_by": actor.user},
+        )
+        record(actor, Action.FACT_RECORD, referral.case, reason=f"requirement:{code}")
+    return stated
+
+
+def rights_of(case, today=None):
+    """Everything the case page shows of the rights, from one read of the referrals: the
+    verdicts, the findings on refusals and the blocked pathways."""
+    from parcours.rights.blocking import blocked
+    from parcours.rights.review import review
+
+    rights = catalogue()
+    referrals = answered_referrals(case)
+    facts = facts_for(case, today)
+    verdicts = evaluate(rights, facts, statuses_for(case, rights, referrals))
+    return verdicts, review(referrals, verdicts), blocked(needs_of(case, referrals), rights, facts)
+
+
+def needs_of(case, referrals=None) -> dict[str, set[str]]:
+    """Service kind asked and not granted -> what its service states it asks for (in the
+    directory, and in this case)."""
+    from parcours.rights.blocking import PENDING
+    from parcours.rights.models import StatedRequirement
+
+    newest = {}
+    for referral in answered_referrals(case) if referrals is None else referrals:
+        newest[referral.service.kind] = referral
+    asked = {kind: r for kind, r in newest.items() if r.status in PENDING}
+    stated: dict[int, set[str]] = {}
+    rows = StatedRequirement.objects.filter(referral__in=[r.pk for r in asked.values()])
+    for referral_id, code in rows.values_list("referral_id", "code"):
+        stated.setdefault(referral_id, set()).add(code)
+    return {
+        kind: set(referral.service.required or []) | stated.get(referral.pk, set())
+        for kind, referral in asked.items()
+    }
+
+
+def blocked_for(case, rights: Catalogue | None = None, today=None):
+    from parcours.rights.blocking import blocked
+
+    rights = rights or catalogue()
+    return blocked(needs_of(case), rights, facts_for(case, today))

@@ -144,6 +144,8 @@ def _actions(view, page, standing: dict[str, Standing]) -> list[Action]:
             url = reverse("case_risk", kwargs={"ref": ref})
             actions.append(Action(_("Assess the dangers"), url, primary=not actions))
     findings = (page.get("rights") or {}).get("findings") or []
+    if (page.get("rights") or {}).get("cycles"):
+        actions.append(Action(_("Unblock the pathway"), _open(ref, "rights")))
     if any(finding.kind == "contrary" for finding in findings):
         actions.append(
             Action(_("See the refusal possibly contrary to the law"), _open(ref, "rights"))
@@ -225,6 +227,6 @@ def _folds(page, forms, overview) -> dict:
         unfolded.add(page["unfold"])
     if page.get("pending_handover"):
         unfolded.add("participants")
-    if (page.get("rights") or {}).get("findings"):
+    if (page.get("rights") or {}).get("findings") or (page.get("rights") or {}).get("cycles"):
         unfolded.add("rights")
     return {"open": unfolded, "counts": counts}

@@ -7,9 +7,32 @@ the facts of the rights span several (a participant would need the rights filter
 groups of their facts, later).
 """
 
+from parcours.referrals.enums import Requirement, ServiceKind
 from parcours.rights import services
 from parcours.rights.evaluation import ELIGIBLE, GRANTED, NOT_ELIGIBLE, REFUSED, REQUESTED, UNKNOWN
 from parcours.www.cases.forms import FactForm
+
+KINDS = dict(ServiceKind.choices)
+NEEDS = dict(Requirement.choices)
+
+
+def _cycle(cycle) -> dict:
+    """A blocked pathway in words: each service and what it waits for."""
+    return {
+        "steps": [
+            {"need": KINDS.get(e.need, e.need), "requirement": NEEDS.get(e.requirement, "")}
+            for e in cycle.edges
+        ],
+        "ways_out": [
+            {
+                "kind": offer.service_kind,
+                "label": KINDS.get(offer.service_kind, ""),
+                "note": offer.note,
+            }
+            for offer in cycle.ways_out
+        ],
+    }
+
 
 ORDER = (ELIGIBLE, REQUESTED, GRANTED, REFUSED, UNKNOWN, NOT_ELIGIBLE)
 
@@ -17,18 +40,25 @@ ORDER = (ELIGIBLE, REQUESTED, GRANTED, REFUSED, UNKNOWN, NOT_ELIGIBLE)
 def context(view, forms) -> dict:
     if not services.can_record_facts(view.actor, view.case):
         return {"rights": None}
-    verdicts, findings = services.review_case(view.case)
+    verdicts, findings, cycles = services.rights_of(view.case)
+    asked = {fact.name for finding in findings for fact in finding.questions}
     questions = {}
     for verdict in verdicts.values():
         for fact in verdict.missing:
-            questions.setdefault(fact.name, fact)
+            if fact.name not in asked:
+                questions.setdefault(fact.name, fact)
+    names = {right_id: str(verdict.right.name) for right_id, verdict in verdicts.items()}
+    for verdict in verdicts.values():
+        verdict.prerequisites_missing = [names[r] for r in verdict.prerequisites_missing]
     ordered = sorted(verdicts.values(), key=lambda v: (ORDER.index(v.state), str(v.right.name)))
     return {
         "rights": {
             "findings": findings,
             "verdicts": ordered,
             "questions": list(questions.values()),
-            "to_act": len(findings) + sum(1 for v in ordered if v.state == ELIGIBLE),
+            "cycles": [_cycle(cycle) for cycle in cycles],
+            "departement": view.case.referent_org.departement,
+            "to_act": len(findings) + len(cycles) + sum(1 for v in ordered if v.state == ELIGIBLE),
         },
         "fact_form": forms.get("fact_form") or FactForm(),
     }
