@@ -38,6 +38,13 @@ from tests.www.test_permission_matrix import MATRIX, OWN_ACCOUNT, _route_names, 
 
 # route -> why it is not walked (it renders no personal data, or it acts and redirects).
 NOT_WALKED = {
+    "case_letter_new": "an action (writes a letter) answering a redirect",
+    **{
+        name: "a letter about a refusal: the referent's caseworkers only (permission matrix), "
+        "as they wrote it; one to a facility that tells where the person sleeps is refused to a "
+        "reader without the location group (tests/rights/test_letters.py)"
+        for name in ("case_letter", "case_letter_pdf", "case_letter_answer")
+    },
     "case_task_done": "an action (closes the task) answering a redirect: renders nothing",
     "case_participant_end": "an action (ends a participation) answering a redirect",
     "case_sharing_refused": "an action (records the refusal) answering a redirect",

@@ -76,6 +76,11 @@ MATRIX = {
     "case_note": ("post", "case", _referent_only(400, "host")),
     # The facts of the rights engine: the referent's caseworkers only (they see every group).
     "case_fact": ("post", "case", _referent_only(400)),
+    # Letters about refusals: the referent's caseworkers only.
+    "case_letter_new": ("post", "case", _referent_only(302)),
+    "case_letter": ("get", "letter", _referent_only(200)),
+    "case_letter_pdf": ("get", "letter", _referent_only(200)),
+    "case_letter_answer": ("post", "letter", _referent_only(400)),
     "case_appointment_add": ("post", "case", _referent_only(400, "territorial")),
     "case_task_add": ("post", "case", _referent_only(400, "host")),
     "case_task_done": ("post", "task", _referent_only(302)),  # the referent's own task
@@ -250,6 +255,20 @@ def _url(name, kind, case):
     if kind == "membership":
         membership = case.referent_org.memberships.filter(active=True).first()
         return reverse(name, kwargs={"pk": membership.pk})
+    if kind == "letter":
+        from django.utils import timezone
+
+        from parcours.rights.models import Letter
+
+        letter = case.letters.first() or Letter.objects.create(
+            case=case,
+            kind="refusal",
+            recipient=case.participants.get(active=True, role="investigation").organisation,
+            body="<p>Courrier fictif</p>",
+            created_at=timezone.now(),
+            created_by=case.referent_user,
+        )
+        return reverse(name, kwargs={"ref": case.ref, "pk": letter.pk})
     if kind == "consent":
         consent = case.consents.get()
         return reverse(name, kwargs={"ref": case.ref, "pk": consent.pk})

@@ -53,6 +53,9 @@ class Action(models.TextChoices):
         _("changed whether a member may see where people sleep"),
     )
     FACT_RECORD = "case.fact", _("answered a question about the person's situation")
+    LETTER_WRITE = "case.letter", _("wrote a letter about a refusal")
+    LETTER_VIEW = "case.letter_view", _("read a letter about a refusal")
+    LETTER_ANSWER = "case.letter_answer", _("recorded the answer to a letter")
     ADMIN_VIEW = "admin.view", _("viewed an administration page")
     ADMIN_CHANGE = "admin.change", _("changed data in the administration")
     SIGN_IN = "auth.sign_in", _("signed in")

@@ -11,8 +11,6 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from parcours.access import rules
 from parcours.access.redaction import CaseView
@@ -21,15 +19,9 @@ from parcours.audit.journal import record
 from parcours.conferences import rules as conference_rules
 from parcours.conferences.enums import ConferenceStatus
 from parcours.core.errors import DomainError, NotAllowed
+from parcours.core.pdf import NoFetch, render_pdf  # noqa: F401 (the minutes' renderer)
 
 TEMPLATE = "www/conferences/minutes_pdf.html"
-
-
-class NoFetch(URLFetcher):
-    """Refuses every URL: the minutes must not reach the network or the file system."""
-
-    def fetch(self, url, headers=None):
-        raise ValueError("the minutes fetch nothing")
 
 
 def minutes_context(actor, conference) -> dict:
@@ -49,10 +41,6 @@ def minutes_html(actor, conference) -> str:
     """The HTML the PDF is made from, in French whatever the reader's language."""
     with translation.override(settings.LANGUAGE_CODE):
         return render_to_string(TEMPLATE, minutes_context(actor, conference))
-
-
-def render_pdf(html: str) -> bytes:
-    return HTML(string=html, url_fetcher=NoFetch()).write_pdf()
 
 
 def minutes_filename(conference) -> str:

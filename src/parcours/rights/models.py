@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from parcours.core.fields import EncryptedJSONField
+from parcours.core.fields import EncryptedJSONField, EncryptedTextField
 
 
 class Fact(models.Model):
@@ -49,3 +49,37 @@ class StatedRequirement(models.Model):
 
     def __str__(self):
         return self.code
+
+
+class Letter(models.Model):
+    """A formal letter of the referent about a refusal or about repeated refusals of shelter,
+    kept as written (its text is encrypted: it may name the person), with the answer to it."""
+
+    class Kind(models.TextChoices):
+        REFUSAL = "refusal", _("To the body that refused")
+        PREFECTURE = "prefecture", _("To the prefecture: repeated refusals of shelter")
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="letters")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    referral = models.ForeignKey(
+        "referrals.Referral", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recipient = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    rights = models.JSONField(default=list)  # the catalogue ids it cites
+    names_the_person = models.BooleanField(default=False)
+    body = EncryptedTextField(_("letter"))
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    answer = EncryptedTextField(_("answer"), blank=True, default="")
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("letter")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.kind} {self.case_id}"

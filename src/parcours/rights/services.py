@@ -151,7 +151,7 @@ def record_stated_requirement(actor, referral, code: str):
 
 def rights_of(case, today=None):
     """Everything the case page shows of the rights, from one read of the referrals: the
-    verdicts, the findings on refusals and the blocked pathways."""
+    verdicts, the findings on refusals, the blocked pathways, and the referrals read."""
     from parcours.rights.blocking import blocked
     from parcours.rights.review import review
 
@@ -159,7 +159,8 @@ def rights_of(case, today=None):
     referrals = answered_referrals(case)
     facts = facts_for(case, today)
     verdicts = evaluate(rights, facts, statuses_for(case, rights, referrals))
-    return verdicts, review(referrals, verdicts), blocked(needs_of(case, referrals), rights, facts)
+    cycles = blocked(needs_of(case, referrals), rights, facts)
+    return verdicts, review(referrals, verdicts), cycles, referrals
 
 
 def needs_of(case, referrals=None) -> dict[str, set[str]]:

@@ -14,6 +14,7 @@ JOURNEYS = (
     "account",
     "directory",
     "organisation",
+    "rights",
 )
 
 urlpatterns = [

@@ -8,8 +8,9 @@ groups of their facts, later).
 """
 
 from parcours.referrals.enums import Requirement, ServiceKind
-from parcours.rights import services
+from parcours.rights import letters, services
 from parcours.rights.evaluation import ELIGIBLE, GRANTED, NOT_ELIGIBLE, REFUSED, REQUESTED, UNKNOWN
+from parcours.rights.models import Letter
 from parcours.www.cases.forms import FactForm
 
 KINDS = dict(ServiceKind.choices)
@@ -40,7 +41,13 @@ ORDER = (ELIGIBLE, REQUESTED, GRANTED, REFUSED, UNKNOWN, NOT_ELIGIBLE)
 def context(view, forms) -> dict:
     if not services.can_record_facts(view.actor, view.case):
         return {"rights": None}
-    verdicts, findings, cycles = services.rights_of(view.case)
+    verdicts, findings, cycles, referrals = services.rights_of(view.case)
+    offers = letters.offers(view.actor, view.case, referrals, findings)
+    written = list(
+        Letter.objects.filter(case=view.case)
+        .select_related("recipient")
+        .only("pk", "kind", "created_at", "answered_at", "recipient__name", "names_the_person")
+    )
     asked = {fact.name for finding in findings for fact in finding.questions}
     questions = {}
     for verdict in verdicts.values():
@@ -57,6 +64,8 @@ def context(view, forms) -> dict:
             "verdicts": ordered,
             "questions": list(questions.values()),
             "cycles": [_cycle(cycle) for cycle in cycles],
+            "offers": offers,
+            "letters": written,
             "departement": view.case.referent_org.departement,
             "to_act": len(findings) + len(cycles) + sum(1 for v in ordered if v.state == ELIGIBLE),
         },
