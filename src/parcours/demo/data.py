@@ -47,6 +47,7 @@ ORGANISATIONS = [
     ("ml33", "Mission locale Bordeaux Rive Droite (démo)", K.MISSION_LOCALE, "33", "Bordeaux"),
     ("cpam33", "CPAM de la Gironde (démo)", K.HEALTH_INSURANCE, "33", "Bordeaux"),
     ("police33", "Commissariat de Bordeaux — groupe TEH (démo)", K.POLICE, "33", "Bordeaux"),
+    ("pref33", "Préfecture de la Gironde — séjour (démo)", K.PREFECTURE, "33", "Bordeaux"),
     (
         "coord33",
         "Coordination territoriale TEH Gironde (démo)",

@@ -18,6 +18,7 @@ from parcours.cases.models import Case
 from parcours.core.actor import actor_for
 from parcours.referrals import services
 from parcours.referrals.models import Referral, ReferralTransition, Service
+from parcours.rights import services as rights
 
 NAMESPACE = uuid.UUID("0b7f3c52-9d0e-4a61-8c2b-5e6f7a8b9c0d")
 
@@ -148,6 +149,20 @@ def _s1(orgs, case) -> None:
         "Contrat d'accompagnement, condition de l'hébergement proposé par le CCAS.",
     )
     _backdate(insertion, 2)
+    # Step 4: the CCAS offers its hostel if a mission-locale contract is signed; the mission
+    # locale asks for health cover, the fund for an address: the circle the rights page finds.
+    _consent(camille, case, orgs["ccas33"], "Hébergement au foyer du CCAS", 2, "bambara")
+    hostel = _send(
+        camille,
+        case,
+        _service(orgs, "ccas33", "shelter"),
+        "S1-ccas-foyer",
+        "Foyer d'hébergement temporaire du CCAS, sous condition d'un contrat.",
+    )
+    _backdate(hostel, 2)
+    for name in ("has_address", "has_housing", "has_health_cover", "has_employment_contract"):
+        rights.record_fact(camille, case, name, False)
+    rights.record_fact(camille, case, "has_resources", False)
 
 
 def _s1_conference(orgs, case) -> None:
