@@ -39,6 +39,7 @@ from tests.www.test_permission_matrix import MATRIX, OWN_ACCOUNT, _route_names, 
 # route -> why it is not walked (it renders no personal data, or it acts and redirects).
 NOT_WALKED = {
     "case_letter_new": "an action (writes a letter) answering a redirect",
+    "rights_catalogue": "the rights catalogue, the same for every coordinator, about no case",
     **{
         name: "a letter about a refusal: the referent's caseworkers only (permission matrix), "
         "as they wrote it; one to a facility that tells where the person sleeps is refused to a "

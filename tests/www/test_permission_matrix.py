@@ -69,6 +69,7 @@ MATRIX = {
     "case_open_group": ("get", None, _only(200, *HOLDER, "outsider")),
     "directory": ("get", None, _everyone(200)),
     "break_glass": ("get", None, _only(200, "coordinator", "territorial")),
+    "rights_catalogue": ("get", None, _only(200, "coordinator", "territorial")),
     "case_detail": ("get", "case", _only(200, *READERS)),
     "case_status": ("post", "case", _referent_only(400)),
     # Contacts, notes and tasks: also the host, which meets the person and sees the social group.

@@ -1,4 +1,5 @@
-"""Routes of coordination: exceptional access (break-glass), batch allocation."""
+"""Routes of coordination: exceptional access (break-glass), batch allocation, the rights
+catalogue's review."""
 
 from django.urls import path
 
@@ -7,4 +8,5 @@ from parcours.www.coordination import views
 urlpatterns = [
     path("acces-exceptionnel/", views.break_glass, name="break_glass"),
     path("coordination/repartition/", views.batch_allocation, name="batch_allocation"),
+    path("coordination/droits/", views.rights_catalogue, name="rights_catalogue"),
 ]

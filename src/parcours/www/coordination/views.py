@@ -8,8 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from parcours.access import breakglass
+from parcours.access import breakglass, rules
 from parcours.core.errors import DomainError
+from parcours.rights import review_catalogue
+from parcours.rights.catalogue import catalogue
 from parcours.shelter import batch
 from parcours.shelter.enums import PlacementStatus
 from parcours.www.common.submit import submit
@@ -111,3 +113,32 @@ def batch_allocation(request):
         "plan": batch.plan_of(lines),
     }
     return render(request, "www/coordination/batch.html", context)
+
+
+def rights_catalogue(request):
+    """The rights catalogue for coordinators: each entry, its source, whether it was verified,
+    where it is used, and what changed between two versions (``?de=1&a=2``)."""
+    if not rules.is_coordinator(request.actor):
+        raise Http404
+    current = catalogue()
+    numbers = review_catalogue.versions()
+    try:
+        old = int(request.GET.get("de") or (numbers[-2] if len(numbers) > 1 else current.version))
+        new = int(request.GET.get("a") or current.version)
+    except ValueError:
+        old = new = current.version
+    changes = None
+    if old in numbers and new in numbers and old != new:
+        changes = review_catalogue.diff(
+            review_catalogue.version(old), review_catalogue.version(new)
+        )
+    context = {
+        "catalogue": current,
+        "entries": review_catalogue.usage(current),
+        "unverified": len(current.unverified()),
+        "numbers": numbers,
+        "old": old,
+        "new": new,
+        "changes": changes,
+    }
+    return render(request, "www/coordination/rights_catalogue.html", context)
