@@ -19,6 +19,7 @@ from parcours.rights.models import Letter
 from tests.conftest import sign_in
 from tests.factories import OrganisationFactory, ServiceFactory
 from tests.personas import colleague, make_persona
+from tests.rights.builders import refused_young_man
 from tests.shelter.conftest import host_the_person
 from tests.www.conftest import give_consent
 
@@ -31,25 +32,7 @@ def _pdf_text(pdf_bytes_html):
 
 @pytest.fixture
 def young(referent):
-    year = timezone.localdate().year - 19
-    case = cases.open_case(
-        referent.actor,
-        {
-            "family_name": "Fictif",
-            "given_names": "Idriss",
-            "birth_date": {"year": year, "month": 1, "day": 10, "approximate": False},
-        },
-    )
-    for name, value in [("has_resources", False), ("in_child_welfare_before_18", True)]:
-        services.record_fact(referent.actor, case, name, value)
-    ase = make_persona("ase-33", kind="child_welfare", dep="33")
-    service = ServiceFactory(organisation=ase.actor.organisation, young_adult=True)
-    give_consent(referent, case, ase.actor.organisation)
-    referral = referrals.create_and_send(
-        referent.actor, case, service, purpose="Contrat jeune majeur", request_token=uuid.uuid4()
-    )
-    referrals.refuse(ase.actor, referral, "not_in_insertion_pathway", "", referral.version)
-    return case
+    return refused_young_man(referent, in_child_welfare_before_18=True)
 
 
 def _write(client, case, **data):

@@ -3,47 +3,21 @@ adult's support is refused as "not in an insertion pathway": flagged only when h
 child-welfare care before 18, the question asked first when that is not known. A second set,
 with nothing of S1's wording, gets its verdict from the catalogue and the facts alone."""
 
-import uuid
-
 import pytest
 from django.utils import translation
 
 from parcours.cases import services as cases
-from parcours.referrals import services as referrals
 from parcours.rights import services
 from parcours.rights.review import ASK, CONTRARY
-from tests.factories import ServiceFactory
-from tests.personas import make_persona
-from tests.www.conftest import give_consent
+from tests.rights.builders import refuse, young_man
 
-
-def _refused(referent, case, code, **service):
-    child_welfare = make_persona(f"ase-{uuid.uuid4().hex[:6]}", kind="child_welfare", dep="33")
-    service = ServiceFactory(organisation=child_welfare.actor.organisation, **service)
-    give_consent(referent, case, child_welfare.actor.organisation)
-    referral = referrals.create_and_send(
-        referent.actor, case, service, purpose="Accompagnement", request_token=uuid.uuid4()
-    )
-    referrals.refuse(child_welfare.actor, referral, code, "", referral.version)
-    return referral
+_refused = refuse
 
 
 @pytest.fixture
 def young(referent):
     """A young man of 19, without resources (fictional)."""
-    from django.utils import timezone
-
-    year = timezone.localdate().year - 19
-    case = cases.open_case(
-        referent.actor,
-        {
-            "family_name": "Fictif",
-            "given_names": "Idriss",
-            "birth_date": {"year": year, "month": 1, "day": 10, "approximate": False},
-        },
-    )
-    services.record_fact(referent.actor, case, "has_resources", False)
-    return case
+    return young_man(referent)
 
 
 def test_not_in_an_insertion_pathway_asks_first_when_care_before_18_is_unknown(referent, young):

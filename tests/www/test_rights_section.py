@@ -2,44 +2,22 @@
 not allow asks its question first, one click answers it, and the refusal is then flagged with
 its article; only the referent's caseworkers see the section; a bad answer changes nothing."""
 
-import uuid
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from parcours.cases import services as cases
-from parcours.referrals import services as referrals
 from parcours.rights import services as rights
 from parcours.rights.models import Fact
 from tests.conftest import sign_in
 from tests.factories import ServiceFactory
 from tests.personas import join_case, make_persona
-from tests.www.conftest import give_consent
+from tests.rights.builders import refused_young_man
 
 
 @pytest.fixture
 def refused(referent):
     """A young man of 19 without resources, refused young-adult support as "not in an
     insertion pathway" (fictional)."""
-    year = timezone.localdate().year - 19
-    case = cases.open_case(
-        referent.actor,
-        {
-            "family_name": "Fictif",
-            "given_names": "Idriss",
-            "birth_date": {"year": year, "month": 1, "day": 10, "approximate": False},
-        },
-    )
-    rights.record_fact(referent.actor, case, "has_resources", False)
-    ase = make_persona("ase-33", kind="child_welfare", dep="33")
-    service = ServiceFactory(organisation=ase.actor.organisation, young_adult=True)
-    give_consent(referent, case, ase.actor.organisation)
-    referral = referrals.create_and_send(
-        referent.actor, case, service, purpose="Contrat jeune majeur", request_token=uuid.uuid4()
-    )
-    referrals.refuse(ase.actor, referral, "not_in_insertion_pathway", "", referral.version)
-    return case
+    return refused_young_man(referent)
 
 
 def _page(client, case):
