@@ -50,9 +50,13 @@ def test_s1_rights_refusal_letters_and_the_circle(signed_in, demo, language):
     # Step 4: the circle, and domiciliation as the way out, one click away.
     blocked = page.get_by_test_id("blocked-pathway")
     assert blocked.count() == 1
+    drawing = blocked.get_by_test_id("pathway-diagram")
+    box = drawing.bounding_box()
+    assert box and box["width"] > 200 and box["height"] > 150  # drawn, and big enough to read
     offer = blocked.get_by_test_id("way-out-offer").first
     assert words["refer"] in offer.text_content()
     with page.expect_navigation():
         offer.get_by_role("link").click()
     assert "kind=domiciliation" in page.url
+    assert page.locator("select[name=right]").input_value() == "domiciliation"
     association.assert_no_console_errors()

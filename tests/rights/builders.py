@@ -1,5 +1,6 @@
-"""Cases the rights tests share (all fictional): a young man of 19 without resources, and a
-refusal of young-adult support by child welfare."""
+"""Cases the rights tests share (all fictional): a young man of 19 without resources, a refusal
+of young-adult support by child welfare, requests to services and their answers, and the
+hostel's circle (hostel -> contract -> health cover -> address -> hostel)."""
 
 import uuid
 
@@ -46,3 +47,38 @@ def refused_young_man(referent, **facts):
     case = young_man(referent, **facts)
     refuse(referent, case, "not_in_insertion_pathway", young_adult=True)
     return case
+
+
+def ask(referent, case, kind, required=(), dep="33"):
+    """A request of ``case`` to a new service of ``kind`` stating ``required`` in the directory."""
+    provider = make_persona(f"{kind}-{uuid.uuid4().hex[:6]}", kind="ccas", dep=dep)
+    service = ServiceFactory(
+        organisation=provider.actor.organisation, kind=kind, required=list(required)
+    )
+    give_consent(referent, case, provider.actor.organisation)
+    return referrals.create_and_send(
+        referent.actor, case, service, purpose="Demande", request_token=uuid.uuid4()
+    )
+
+
+def answer_no(referral, code="no_place"):
+    """The recipient of ``referral`` refuses it with ``code``."""
+    from parcours.core.actor import actor_for
+    from parcours.referrals.models import Referral
+
+    actor = actor_for(referral.to_org.memberships.first().user, referral.to_org)
+    referrals.refuse(actor, referral, code, "", Referral.objects.get(pk=referral.pk).version)
+
+
+def hostel_circle(referent, case, stated=True):
+    """The hostel asks for a contract (said in this case, when ``stated``), the mission locale
+    for health cover, the health insurance for an address; none of them is there. Returns the
+    hostel's request and the health insurance's."""
+    hostel = ask(referent, case, "social_support")
+    if stated:
+        services.record_stated_requirement(referent.actor, hostel, "employment_contract")
+    ask(referent, case, "insertion", ["health_cover"])
+    fund = ask(referent, case, "health_insurance", ["address"])
+    for name in ("has_address", "has_health_cover", "has_employment_contract"):
+        services.record_fact(referent.actor, case, name, False)
+    return hostel, fund

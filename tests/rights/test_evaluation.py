@@ -170,3 +170,45 @@ def test_what_became_of_a_referral_is_the_rights_state(referent, case):
     assert verdict.state == REFUSED
     assert verdict.status.refusal_code == "not_in_insertion_pathway"
     assert verdict.status.referral_ref == referral.ref
+
+
+def _health_request(referent, case, right=""):
+    fund = make_persona(f"cpam-{uuid.uuid4().hex[:6]}", kind="health_insurance", dep="33")
+    service = ServiceFactory(organisation=fund.actor.organisation, kind="health_insurance")
+    give_consent(referent, case, fund.actor.organisation)
+    referral = referrals.create_and_send(
+        referent.actor, case, service, purpose="Couverture", request_token=uuid.uuid4(), right=right
+    )
+    return fund, referral
+
+
+def test_a_request_to_a_fund_granting_two_rights_answers_for_the_one_the_stay_allows(
+    referent, case
+):
+    """PUMa and AME share the health insurance: a refused request of a person without a
+    residence permit is a refused AME, not a refused PUMa she could not have had."""
+    services.record_fact(referent.actor, case, "stay_status", "none")
+    fund, referral = _health_request(referent, case)
+    referrals.refuse(fund.actor, referral, "incomplete_file", "", referral.version)
+    verdicts = services.evaluate_case(case)
+    assert verdicts["ame_health_cover"].state == REFUSED
+    assert verdicts["puma_health_cover"].state == NOT_ELIGIBLE
+
+
+def test_a_request_naming_its_right_answers_for_that_right_only(referent, case):
+    fund, referral = _health_request(referent, case, right="puma_health_cover")
+    referrals.refuse(fund.actor, referral, "incomplete_file", "", referral.version)
+    verdicts = services.evaluate_case(case)
+    assert verdicts["puma_health_cover"].state == REFUSED
+    assert verdicts["ame_health_cover"].state == UNKNOWN  # its stay is not known yet
+
+
+def test_a_right_another_kind_of_service_grants_is_refused_on_the_request(referent, case):
+    fund = make_persona("cpam-x", kind="health_insurance", dep="33")
+    service = ServiceFactory(organisation=fund.actor.organisation, kind="health_insurance")
+    with pytest.raises(DomainError):
+        services.check_right_for("legal_aid", service)
+    with pytest.raises(DomainError):
+        services.check_right_for("no_such_right", service)
+    assert services.check_right_for("ame_health_cover", service) == "ame_health_cover"
+    assert services.check_right_for("", service) == ""

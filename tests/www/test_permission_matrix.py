@@ -120,6 +120,9 @@ MATRIX = {
     "referral_detail": ("get", "referral", _only(200, *HOLDER, "participant")),
     "referral_answer": ("post", "referral", _everyone(404)),
     "referral_withdraw": ("post", "referral", _referent_only(302)),
+    # What the service asks for first (the rights engine's blocked pathways): the referent's.
+    "referral_requirement": ("post", "referral", _referent_only(302)),
+    "referral_requirement_remove": ("post", "referral", _referent_only(302)),
     # Notifications: the one built is for the referent's organisation (its statistician too:
     # the notification carries the case's reference only).
     "notifications": ("get", None, _everyone(200)),

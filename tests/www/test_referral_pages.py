@@ -239,3 +239,19 @@ def test_case_page_groups_attempts_and_shows_overdue(clock, client, referent, ca
     page = client.get(reverse("case_detail", kwargs={"ref": case.ref})).content.decode()
     assert "2 attempts" in page
     assert page.count('data-testid="overdue"') == 1  # the first one; the new one is in time
+
+
+def test_the_right_asked_for_comes_from_the_link_and_must_be_one_the_service_grants(
+    client, referent, case, recipient, shelter
+):
+    sign_in(client, referent)
+    _english(client)
+    _record_consent(client, case, recipient.actor.organisation)
+    url = reverse("case_referral_new", kwargs={"ref": case.ref})
+    page = client.get(url, {"kind": "shelter", "right": "secure_shelter"}).content.decode()
+    assert '<option value="secure_shelter" selected>' in page
+    response = _send(client, case, shelter, right="legal_aid")
+    assert response.status_code == 200 and "does not grant this right" in response.content.decode()
+    assert not Referral.objects.exists()
+    assert _send(client, case, shelter, right="secure_shelter").status_code == 302
+    assert Referral.objects.get().right == "secure_shelter"

@@ -10,7 +10,7 @@ from parcours.rights.models import Fact
 from tests.conftest import sign_in
 from tests.factories import ServiceFactory
 from tests.personas import join_case, make_persona
-from tests.rights.builders import refused_young_man
+from tests.rights.builders import answer_no, ask, hostel_circle, refused_young_man
 
 
 @pytest.fixture
@@ -78,14 +78,7 @@ def test_a_participant_sees_no_rights_and_cannot_answer(client, referent, outsid
 
 
 def test_a_blocked_pathway_shows_with_its_way_out_one_click_away(client, referent, case):
-    from tests.rights.test_blocking import _ask
-
-    hostel = _ask(referent, case, "social_support")
-    rights.record_stated_requirement(referent.actor, hostel, "employment_contract")
-    _ask(referent, case, "insertion", ["health_cover"])
-    _ask(referent, case, "health_insurance", ["address"])
-    for name in ("has_address", "has_health_cover", "has_employment_contract"):
-        rights.record_fact(referent.actor, case, name, False)
+    hostel_circle(referent, case)
     domiciliation = make_persona("ccas-domiciliation", kind="ccas", dep="33")
     ServiceFactory(
         organisation=domiciliation.actor.organisation, kind="domiciliation", name="Domiciliation"
@@ -93,8 +86,72 @@ def test_a_blocked_pathway_shows_with_its_way_out_one_click_away(client, referen
     sign_in(client, referent)
     page = _page(client, case)
     assert 'data-testid="blocked-pathway"' in page and "Unblock the pathway" in page
-    link = f"/dossiers/{case.ref}/orientations/nouvelle/?kind=domiciliation&amp;departement=33"
-    assert link.split("?")[1] in page
-    target = page.split("?kind=domiciliation&amp;departement=33")[0].rsplit('href="', 1)[1]
+    assert "?kind=domiciliation&amp;right=domiciliation&amp;departement=33" in page
+    target = page.split("?kind=domiciliation&amp;right=domiciliation")[0].rsplit('href="', 1)[1]
     answer = client.get(target + "?kind=domiciliation&departement=33").content.decode()
     assert "Domiciliation" in answer
+
+
+def _svgs(page):
+    import re
+    import xml.etree.ElementTree as ET
+
+    # Our own page, parsed to check its drawing is well-formed SVG.
+    return [ET.fromstring(m) for m in re.findall(r"<svg.*?</svg>", page, flags=re.S)]  # noqa: S314
+
+
+def test_the_blocked_pathway_is_drawn_on_the_server_without_script_or_style(client, referent, case):
+    hostel_circle(referent, case)
+    sign_in(client, referent)
+    page = _page(client, case)
+    (svg,) = [s for s in _svgs(page) if s.get("data-testid") == "pathway-diagram"]
+    ns = "{http://www.w3.org/2000/svg}"
+    texts = " ".join(t.text or "" for t in svg.iter(f"{ns}text"))
+    for words in ("Social support", "Insertion", "Health insurance", "Health cover"):
+        assert words.lower() in texts.lower()
+    assert svg.find(f"{ns}title").text == "Requests that wait on each other"
+    assert not list(svg.iter(f"{ns}script")) and not list(svg.iter(f"{ns}style"))
+    for element in svg.iter():
+        assert "style" not in element.attrib
+        assert not any(name.startswith("on") for name in element.attrib)
+    arrows = [p for p in svg.iter(f"{ns}path") if p.get("marker-end")]
+    assert len(arrows) == 3  # two down, and the way back up: a circle
+
+
+def test_the_referent_records_what_a_service_asks_for_and_the_circle_appears(
+    client, referent, case
+):
+    hostel, _fund = hostel_circle(referent, case, stated=False)
+    sign_in(client, referent)
+    client.cookies["django_language"] = "en"
+    detail = reverse("referral_detail", kwargs={"ref": hostel.ref})
+    assert 'data-testid="no-requirement"' in client.get(detail).content.decode()
+    assert 'data-testid="blocked-pathway"' not in _page(client, case)
+    url = reverse("referral_requirement", kwargs={"ref": hostel.ref})
+    response = client.post(url, {"code": "a_reason"}, follow=True)
+    assert "Select a valid choice" in response.content.decode()
+    assert not hostel.stated_requirements.exists()
+    client.post(url, {"code": "employment_contract"})
+    page = client.get(detail).content.decode()
+    assert 'data-testid="requirement-employment_contract"' in page
+    assert 'data-testid="blocked-pathway"' in _page(client, case)
+    remove = reverse("referral_requirement_remove", kwargs={"ref": hostel.ref})
+    client.post(remove, {"code": "employment_contract"})
+    assert 'data-testid="blocked-pathway"' not in _page(client, case)
+
+
+def test_a_chain_waiting_on_a_refused_request_shows_its_drawing_and_way_out(client, referent, case):
+    ask(referent, case, "shelter", ["employment_contract"])
+    ask(referent, case, "insertion", ["health_cover"])
+    fund = ask(referent, case, "health_insurance")
+    rights.record_fact(referent.actor, case, "has_employment_contract", False)
+    rights.record_fact(referent.actor, case, "has_health_cover", False)
+    answer_no(fund, "incomplete_file")
+    sign_in(client, referent)
+    page = _page(client, case)
+    assert 'data-testid="waiting-chain"' in page
+    assert "Requests waiting on a stuck one: Health insurance" in page
+    (svg,) = [s for s in _svgs(page) if s.get("data-testid") == "pathway-diagram"]
+    stuck = [r for r in svg.iter() if "parcours-diagram__box--stuck" in (r.get("class") or "")]
+    assert len(stuck) == 1
+    assert "?kind=health_access_pass&amp;right=pass_health_access" in page

@@ -173,6 +173,10 @@ class Referral(models.Model):
     )
     purpose = EncryptedTextField(_("purpose"))
     shared_groups = models.JSONField(_("shared groups"), default=minimum_groups)
+    # The right of the rights catalogue asked for, when the caseworker says so (a prefecture
+    # grants several): its verdict follows this referral. Empty: every right of the kind the
+    # person may hold (``parcours.rights.services.statuses_for``).
+    right = models.CharField(_("right asked for"), max_length=40, blank=True, default="")
     urgency = models.CharField(
         _("urgency"), max_length=16, choices=Urgency.choices, default=Urgency.NORMAL
     )

@@ -76,11 +76,14 @@ def create_and_send(
     request_token: uuid.UUID,
     organisation=None,
     draft: bool = False,
+    right: str = "",
 ) -> Referral:
     """Create a referral of ``case`` to ``service`` and send it (unless ``draft``).
 
     ``organisation``, when given (a form naming both), must be the one offering the service.
-    ``shared_groups`` defaults to the minimum (identity). Posting the same ``request_token``
+    ``shared_groups`` defaults to the minimum (identity). ``right``: the rights catalogue's id
+    of the right asked for, checked against the service by the caller (``parcours.rights``
+    sits above this app). Posting the same ``request_token``
     twice, even concurrently, returns the first referral.
     """
     if not can_send_referral(actor, case):
@@ -119,6 +122,8 @@ def create_and_send(
     participants.check_basis(case, participants.Basis.of(basis, timezone.localdate(), legal_basis))
     if not purpose.strip():
         raise DomainError(_("Say what the referral is for."))
+    if len(right) > Referral._meta.get_field("right").max_length:
+        raise DomainError(_("Unknown right."))
     try:
         with transaction.atomic():
             now = timezone.now()
@@ -128,6 +133,7 @@ def create_and_send(
                 from_org=actor.organisation,
                 to_org=recipient,
                 purpose=purpose.strip(),
+                right=right,
                 shared_groups=groups,
                 urgency=urgency,
                 basis=basis,

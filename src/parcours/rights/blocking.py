@@ -10,6 +10,12 @@ Cycles are found with the standard library's ``graphlib`` (one at a time: each f
 edges is set aside and the search goes on). For each, the ways out: the ways out the catalogue
 gives for the unmet condition of an edge (a domiciliation gives an address without housing),
 when their service kind is not itself in the cycle.
+
+A chain is the other way a pathway stops: requests that wait, one on the next, on a request
+that is stuck (refused, expired, or unanswered past its delay, ``referrals.deadlines``). The
+hostel waits for the contract, the mission locale for the health cover, and the health
+insurance has not answered for two months: nothing moves until someone acts on the last one.
+Edges already in a cycle are not chains (the cycle is shown).
 """
 
 import graphlib
@@ -34,6 +40,21 @@ class WayOutOffer:
     right_id: str
     service_kind: str
     note: str
+
+
+@dataclass
+class Chain:
+    edges: list[Edge]  # from the request that waits furthest away to the stuck one
+    stuck: str  # the service kind whose request is stuck
+    why: str  # STUCK_REFUSED, STUCK_EXPIRED or STUCK_OVERDUE
+    ways_out: list[WayOutOffer] = field(default_factory=list)
+
+    @property
+    def kinds(self) -> list[str]:
+        return [edge.need for edge in self.edges] + [self.stuck]
+
+
+STUCK_REFUSED, STUCK_EXPIRED, STUCK_OVERDUE = "refused", "expired", "overdue"
 
 
 @dataclass
@@ -90,7 +111,9 @@ def find_cycles(edges: list[Edge]) -> list[list[Edge]]:
 
 
 def ways_out(cycle: list[Edge], rights: Catalogue) -> list[WayOutOffer]:
-    in_cycle = {edge.need for edge in cycle}
+    """The catalogue's ways out of the unmet requirements of ``cycle`` (a cycle's or a chain's
+    edges), through a kind of service that is not itself one of its requests."""
+    in_cycle = {edge.need for edge in cycle} | {edge.provider for edge in cycle}
     offers = []
     for edge in cycle:
         provision = rights.requirements[edge.requirement]
@@ -110,3 +133,51 @@ def ways_out(cycle: list[Edge], rights: Catalogue) -> list[WayOutOffer]:
 def blocked(needs: dict[str, set[str]], rights: Catalogue, facts: Facts) -> list[Cycle]:
     """The cycles of a case's requests, each with its ways out."""
     return [Cycle(c, ways_out(c, rights)) for c in find_cycles(edges_of(needs, rights, facts))]
+
+
+def chains(edges: list[Edge], cycles: list[list[Edge]], stuck: dict[str, str]) -> list[Chain]:
+    """The requests waiting, one on the next, on a stuck one (``stuck``: kind -> why), each
+    chain from the request furthest away; edges of a cycle aside."""
+    in_cycles = {(e.need, e.provider) for cycle in cycles for e in cycle}
+    edges = [e for e in edges if (e.need, e.provider) not in in_cycles]
+    providers: dict[tuple[str, str], set[str]] = {}
+    for edge in edges:
+        providers.setdefault((edge.need, edge.requirement), set()).add(edge.provider)
+    # A request is held up when every request that could give one of its requirements is stuck
+    # or held up itself: one still on its way (a domiciliation asked two days ago) is hope.
+    held = set(stuck)
+    grown = True
+    while grown:
+        grown = False
+        for (need, _code), kinds in providers.items():
+            if need not in held and kinds <= held:
+                held.add(need)
+                grown = True
+    waiting_on: dict[str, list[Edge]] = {}
+    for edge in edges:
+        if providers[(edge.need, edge.requirement)] <= held:
+            waiting_on.setdefault(edge.provider, []).append(edge)
+
+    def back(kind, path, seen):
+        longer = [e for e in waiting_on.get(kind, []) if e.need not in seen]
+        if not longer:
+            yield path
+        for edge in longer:
+            yield from back(edge.need, [edge, *path], seen | {edge.need})
+
+    found = []
+    for kind in sorted(stuck):
+        if waiting_on.get(kind):
+            found += [Chain(path, kind, stuck[kind]) for path in back(kind, [], {kind})]
+    return found
+
+
+def waiting(
+    needs: dict[str, set[str]], stuck: dict[str, str], rights: Catalogue, facts: Facts
+) -> list[Chain]:
+    """The chains of a case's requests waiting on a stuck one, each with its ways out."""
+    edges = edges_of(needs, rights, facts)
+    found = chains(edges, find_cycles(edges), stuck)
+    for chain in found:
+        chain.ways_out = ways_out(chain.edges, rights)
+    return found

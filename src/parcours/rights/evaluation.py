@@ -74,6 +74,11 @@ def _check(tree, facts: Facts):
     return (None, [], missing) if None in values else (False, reasons, [])
 
 
+def holds(tree, facts: Facts) -> bool | None:
+    """Whether a condition holds for the facts: True, False or None (not known)."""
+    return _check(tree, facts)[0]
+
+
 def _names(tree) -> set[str]:
     from parcours.rights.catalogue import condition_names
 

@@ -7,6 +7,7 @@ of the case's referrals to the service kind of each right.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -96,28 +97,59 @@ def answered_referrals(case) -> list:
     return list(referrals.select_related("service").order_by("created_at", "pk"))
 
 
-def statuses_for(case, rights: Catalogue, referrals=None) -> dict:
-    """Right id -> what became of the newest referral of the case to its service kind."""
-    newest = {}
-    for referral in answered_referrals(case) if referrals is None else referrals:
-        newest[referral.service.kind] = referral
+def statuses_for(case, rights: Catalogue, referrals=None, facts: Facts | None = None) -> dict:
+    """Right id -> what became of the newest referral of the case asking for it.
+
+    A referral that names its right (``Referral.right``) answers for that right only. One that
+    does not answers for every right of its service kind that the person is not known to be
+    ineligible for (a request to the health insurance is for PUMa or AME, whichever the stay
+    allows; a prefecture grants five rights), or, when none is left, for all of them.
+    """
+    from parcours.rights.evaluation import holds
+
+    facts = facts if facts is not None else Facts({})
     statuses = {}
-    for right in rights:
-        referral = newest.get(right.service_kind)
-        if referral is None or referral.status not in REFERRAL_STATES:
+    for referral in answered_referrals(case) if referrals is None else referrals:  # oldest first
+        if referral.status not in REFERRAL_STATES:
             continue
-        statuses[right.id] = Status(
-            state=REFERRAL_STATES[referral.status],
-            since=referral.answered_at or referral.sent_at,
-            refusal_code=referral.refusal_code or "",
-            referral_ref=referral.ref,
-        )
+        if referral.right:
+            targets = [rights.rights[referral.right]] if referral.right in rights.rights else []
+        else:
+            of_kind = [r for r in rights if r.service_kind == referral.service.kind]
+            targets = [r for r in of_kind if holds(r.conditions, facts) is not False] or of_kind
+        for right in targets:
+            statuses[right.id] = _status(referral)
     return statuses
+
+
+def _status(referral) -> Status:
+    return Status(
+        state=REFERRAL_STATES[referral.status],
+        since=referral.answered_at or referral.sent_at,
+        refusal_code=referral.refusal_code or "",
+        referral_ref=referral.ref,
+    )
+
+
+def check_right_for(right_id: str, service) -> str:
+    """The right a referral to ``service`` asks for: empty, or one its kind of service grants."""
+    if not right_id:
+        return ""
+    right = catalogue().rights.get(right_id)
+    if right is None:
+        raise DomainError(_("Unknown right."))
+    if right.service_kind != service.kind:
+        raise DomainError(
+            _("%(service)s does not grant this right: %(right)s.")
+            % {"service": service.get_kind_display(), "right": right.name}
+        )
+    return right_id
 
 
 def evaluate_case(case, rights: Catalogue | None = None, today=None, referrals=None) -> dict:
     rights = rights or catalogue()
-    return evaluate(rights, facts_for(case, today), statuses_for(case, rights, referrals))
+    facts = facts_for(case, today)
+    return evaluate(rights, facts, statuses_for(case, rights, referrals, facts))
 
 
 def review_case(case, rights: Catalogue | None = None, today=None):
@@ -139,28 +171,82 @@ def record_stated_requirement(actor, referral, code: str):
         raise NotAllowed(_("Only the referent organisation records what a service asks for."))
     if code not in Requirement.values:
         raise DomainError(_("Choose what the service asks for."))
+    if code in (referral.service.required or []):
+        raise DomainError(_("The directory already says this service asks for it."))
     with transaction.atomic():
         stated, _created = StatedRequirement.objects.get_or_create(
             referral=referral,
             code=code,
             defaults={"recorded_at": timezone.now(), "recorded_by": actor.user},
         )
-        record(actor, Action.FACT_RECORD, referral.case, reason=f"requirement:{code}")
+        record(actor, Action.FACT_RECORD, referral.case, related=referral, reason=f"asks:{code}")
     return stated
 
 
-def rights_of(case, today=None):
-    """Everything the case page shows of the rights, from one read of the referrals: the
-    verdicts, the findings on refusals, the blocked pathways, and the referrals read."""
-    from parcours.rights.blocking import blocked
+def remove_stated_requirement(actor, referral, code: str) -> None:
+    """The service no longer asks for ``code`` (or it was recorded by mistake)."""
+    from parcours.rights.models import StatedRequirement
+
+    if not can_record_facts(actor, referral.case):
+        raise NotAllowed(_("Only the referent organisation records what a service asks for."))
+    with transaction.atomic():
+        deleted, _kinds = StatedRequirement.objects.filter(referral=referral, code=code).delete()
+        if not deleted:
+            raise DomainError(_("The service was not recorded as asking for this."))
+        record(actor, Action.FACT_RECORD, referral.case, related=referral, reason=f"drops:{code}")
+
+
+def requirements_of(referral) -> list[dict]:
+    """What the service of ``referral`` asks for first: the directory's, then this case's."""
+    from parcours.referrals.enums import Requirement
+    from parcours.rights.models import StatedRequirement
+
+    labels = dict(Requirement.choices)
+    rows = [
+        {"code": code, "label": labels.get(code, code), "stated": None}
+        for code in referral.service.required or []
+    ]
+    for stated in StatedRequirement.objects.filter(referral=referral).order_by("recorded_at"):
+        rows.append({"code": stated.code, "label": labels.get(stated.code), "stated": stated})
+    return rows
+
+
+@dataclass
+class CaseRights:
+    """Everything the case page shows of the rights, from one read of the referrals."""
+
+    verdicts: dict
+    findings: list
+    cycles: list
+    chains: list
+    referrals: list
+
+
+def rights_of(case, today=None, now=None) -> CaseRights:
+    """The verdicts, the findings on refusals, the blocked pathways (cycles, and chains waiting
+    on a stuck request), and the referrals read."""
+    from parcours.rights.blocking import blocked, waiting
     from parcours.rights.review import review
 
     rights = catalogue()
     referrals = answered_referrals(case)
     facts = facts_for(case, today)
-    verdicts = evaluate(rights, facts, statuses_for(case, rights, referrals))
-    cycles = blocked(needs_of(case, referrals), rights, facts)
-    return verdicts, review(referrals, verdicts), cycles, referrals
+    verdicts = evaluate(rights, facts, statuses_for(case, rights, referrals, facts))
+    needs = needs_of(case, referrals)
+    return CaseRights(
+        verdicts=verdicts,
+        findings=review(referrals, verdicts),
+        cycles=blocked(needs, rights, facts),
+        chains=waiting(needs, stuck_of(referrals, now), rights, facts),
+        referrals=referrals,
+    )
+
+
+def _newest_by_kind(referrals) -> dict:
+    newest = {}
+    for referral in referrals:  # oldest first
+        newest[referral.service.kind] = referral
+    return newest
 
 
 def needs_of(case, referrals=None) -> dict[str, set[str]]:
@@ -169,9 +255,7 @@ def needs_of(case, referrals=None) -> dict[str, set[str]]:
     from parcours.rights.blocking import PENDING
     from parcours.rights.models import StatedRequirement
 
-    newest = {}
-    for referral in answered_referrals(case) if referrals is None else referrals:
-        newest[referral.service.kind] = referral
+    newest = _newest_by_kind(answered_referrals(case) if referrals is None else referrals)
     asked = {kind: r for kind, r in newest.items() if r.status in PENDING}
     stated: dict[int, set[str]] = {}
     rows = StatedRequirement.objects.filter(referral__in=[r.pk for r in asked.values()])
@@ -183,8 +267,36 @@ def needs_of(case, referrals=None) -> dict[str, set[str]]:
     }
 
 
+def stuck_of(referrals, now=None) -> dict[str, str]:
+    """Service kind -> why its newest request is stuck: refused, expired, or unanswered past
+    the delay of its kind (``referrals.deadlines``)."""
+    from parcours.referrals.deadlines import overdue
+    from parcours.rights.blocking import STUCK_EXPIRED, STUCK_OVERDUE, STUCK_REFUSED
+
+    now = now or timezone.now()
+    stuck = {}
+    for kind, referral in _newest_by_kind(referrals).items():
+        if referral.status == "refused":
+            stuck[kind] = STUCK_REFUSED
+        elif referral.status == "expired":
+            stuck[kind] = STUCK_EXPIRED
+        elif overdue(referral, now):
+            stuck[kind] = STUCK_OVERDUE
+    return stuck
+
+
 def blocked_for(case, rights: Catalogue | None = None, today=None):
     from parcours.rights.blocking import blocked
 
     rights = rights or catalogue()
     return blocked(needs_of(case), rights, facts_for(case, today))
+
+
+def waiting_for(case, rights: Catalogue | None = None, today=None, now=None):
+    from parcours.rights.blocking import waiting
+
+    rights = rights or catalogue()
+    referrals = answered_referrals(case)
+    return waiting(
+        needs_of(case, referrals), stuck_of(referrals, now), rights, facts_for(case, today)
+    )

@@ -15,9 +15,11 @@ from parcours.referrals.directory import directory_search
 from parcours.referrals.enums import (
     REFUSAL_CODES,
     ReferralStatus,
+    Requirement,
     ServiceKind,
     Urgency,
 )
+from parcours.rights.catalogue import catalogue
 from parcours.www.common.consent import ConsentRecordForm
 
 
@@ -65,10 +67,18 @@ class ReferralForm(DsfrBaseForm):
     legal_basis = forms.ChoiceField(
         label=_("Legal basis"), required=False, choices=[("", "—")] + LegalBasis.choices
     )
+    right = forms.ChoiceField(
+        label=_("Right asked for"),
+        required=False,
+        help_text=_("When the service grants several rights, say which one is asked for."),
+    )
     request_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
     def __init__(self, *args, case=None, services=None, groups=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["right"].choices = [("", "—")] + [
+            (right.id, str(right.name)) for right in catalogue()
+        ]
         queryset = directory_search() if services is None else services
         if case is not None:
             queryset = queryset.exclude(organisation_id=case.referent_org_id)
@@ -84,6 +94,10 @@ class ReferralForm(DsfrBaseForm):
         if data.get("basis") == SharingBasis.LEGAL and not data.get("legal_basis"):
             self.add_error("legal_basis", _("Name the legal basis for sharing without consent."))
         return data
+
+
+class RequirementForm(DsfrBaseForm):
+    code = forms.ChoiceField(label=_("It asks for"), choices=Requirement.choices)
 
 
 class ConsentForm(ConsentRecordForm):

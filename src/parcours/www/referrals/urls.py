@@ -22,4 +22,12 @@ urlpatterns = [
     path("orientations/<str:ref>/", views.referral_detail, name="referral_detail"),
     path("orientations/<str:ref>/reponse/", views.referral_answer, name="referral_answer"),
     path("orientations/<str:ref>/retrait/", views.referral_withdraw, name="referral_withdraw"),
+    path(
+        "orientations/<str:ref>/exigences/", views.referral_requirement, name="referral_requirement"
+    ),
+    path(
+        "orientations/<str:ref>/exigences/retrait/",
+        views.referral_requirement_remove,
+        name="referral_requirement_remove",
+    ),
 ]

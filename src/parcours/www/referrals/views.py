@@ -25,12 +25,14 @@ from parcours.referrals.directory import directory_search
 from parcours.referrals.enums import AWAITING_ANSWER, REFUSAL_LABELS, ReferralStatus
 from parcours.referrals.models import Consent, Referral
 from parcours.referrals.visibility import visible_referrals
+from parcours.rights import services as rights
 from parcours.www.common.submit import submit
 from parcours.www.referrals.forms import (
     AnswerForm,
     ConsentForm,
     InboxFilterForm,
     ReferralForm,
+    RequirementForm,
     ServiceSearchForm,
 )
 
@@ -57,7 +59,10 @@ def case_referral_new(request, ref):
         form = ReferralForm(request.POST, case=case, groups=rules.groups_for(request.actor, case))
     else:
         form = ReferralForm(
-            case=case, services=results, groups=rules.groups_for(request.actor, case)
+            case=case,
+            services=results,
+            groups=rules.groups_for(request.actor, case),
+            initial={"right": request.GET.get("right", "")},
         )
 
     def action(data):
@@ -65,6 +70,7 @@ def case_referral_new(request, ref):
             actor,
             case,
             data["service"],
+            right=rights.check_right_for(data["right"], data["service"]),
             purpose=data["purpose"],
             shared_groups=data["shared_groups"],
             urgency=data["urgency"],
@@ -183,7 +189,11 @@ def _detail(request, referral, answer_form=None, status=200):
             for t in referral.transitions.select_related("by_org")
         ],
         "refusal_label": REFUSAL_LABELS.get(referral.refusal_code, referral.refusal_code),
+        "requirements": None,
     }
+    if rights.can_record_facts(actor, referral.case):  # the referent: what the service asks for
+        context["requirements"] = rights.requirements_of(referral)
+        context["requirement_form"] = RequirementForm()
     record(actor, Action.REFERRAL_VIEW, referral.case, related=referral)
     return render(request, "www/referrals/detail.html", context, status=status)
 
@@ -218,6 +228,42 @@ def referral_answer(request, ref):
     data["version"] = referral.version  # the errors stay; a retry answers the current state
     form.data = data
     return _detail(request, referral, answer_form=form, status=400)
+
+
+@require_POST
+def referral_requirement(request, ref):
+    """Record what the service asks for first in this case (it may block the pathway)."""
+    actor = request.actor
+    referral = _get_referral_or_404(actor, ref)
+    if not rights.can_record_facts(actor, referral.case):
+        raise Http404
+    form = RequirementForm(request.POST)
+    if not submit(
+        request,
+        form,
+        lambda data: rights.record_stated_requirement(actor, referral, data["code"]),
+        _("Recorded: the rights part of the case checks whether requests wait on each other."),
+    ):
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("referral_detail", ref=referral.ref)
+
+
+@require_POST
+def referral_requirement_remove(request, ref):
+    actor = request.actor
+    referral = _get_referral_or_404(actor, ref)
+    if not rights.can_record_facts(actor, referral.case):
+        raise Http404
+    try:
+        with transaction.atomic():
+            rights.remove_stated_requirement(actor, referral, request.POST.get("code", ""))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Removed."))
+    return redirect("referral_detail", ref=referral.ref)
 
 
 @require_POST

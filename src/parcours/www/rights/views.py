@@ -36,7 +36,8 @@ def case_letter_new(request, ref):
     form = LetterForm(request.POST)
 
     def action(data):
-        _verdicts, findings, _cycles, referrals = services.rights_of(case)
+        found = services.rights_of(case)
+        findings, referrals = found.findings, found.referrals
         wanted = [
             offer
             for offer in letters.offers(actor, case, referrals, findings)
