@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "parcours.conferences",
     "parcours.shelter",
     "parcours.rights",
+    "parcours.identification",
+    "parcours.reporting",
     "parcours.alerts",
     "parcours.access",
     "parcours.www",

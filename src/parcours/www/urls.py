@@ -15,6 +15,8 @@ JOURNEYS = (
     "directory",
     "organisation",
     "rights",
+    "identification",
+    "reporting",
 )
 
 urlpatterns = [
