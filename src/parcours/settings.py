@@ -340,6 +340,27 @@ if ADMIN_PATH in ("admin/", "/") or not ADMIN_PATH.replace("-", "").replace("/",
 # Lost contact: days without a reached contact before a case is marked "contact lost".
 CONTACT_LOST_DAYS = envconfig.integer("PARCOURS_CONTACT_LOST_DAYS", default=30, minimum=1)
 
+# Identification: the reflection period after identification by the police or gendarmerie
+# (CESEDA, former R316-1 and R316-2: 30 days; the Council of Europe Convention, art. 13: at least
+# 30). It must equal the rights catalogue's "reflection_ends" time limit (checked at start). The
+# referent is alerted REFLECTION_ALERT_DAYS before its end; a minor's referent is reminded
+# TURNING_18_NOTICE_MONTHS before the 18th birthday (young-adult support, residence at 18).
+REFLECTION_PERIOD_DAYS = envconfig.integer(
+    "PARCOURS_REFLECTION_PERIOD_DAYS", default=30, minimum=30, maximum=365
+)
+REFLECTION_ALERT_DAYS = envconfig.integer(
+    "PARCOURS_REFLECTION_ALERT_DAYS", default=5, minimum=1, maximum=29
+)
+TURNING_18_NOTICE_MONTHS = envconfig.integer(
+    "PARCOURS_TURNING_18_NOTICE_MONTHS", default=6, minimum=1, maximum=12
+)
+
+# Public reports: at most REPORT_RATE_LIMIT per address every REPORT_RATE_WINDOW_MINUTES.
+REPORT_RATE_LIMIT = envconfig.integer("PARCOURS_REPORT_RATE_LIMIT", default=5, minimum=1)
+REPORT_RATE_WINDOW_MINUTES = envconfig.integer(
+    "PARCOURS_REPORT_RATE_WINDOW_MINUTES", default=60, minimum=1, maximum=1440
+)
+
 # Break-glass: how long a coordinator's exceptional access to a case lasts.
 # Safe shelter: the distance kept from every danger zone when ranking places, and the age after
 # which a facility's availability is shown as stale and ranked lower.

@@ -365,6 +365,24 @@ def _reads(personas, case):
         record(actor, Action.VIEW_PERSON, case.person, groups=["identity"])
 
 
+def _identification(personas, case):
+    """The gendarmerie identifies the person and informs her (justice group); the interpreter's
+    name is a justice sentinel."""
+    from parcours.identification import exploitation, reflection, stages
+
+    gendarmes = actor_for(personas["gendarmerie"].user)
+    on = timezone.localdate() - datetime.timedelta(days=2)
+    stages.record_stage(gendarmes, case, "identified", on, note="SENTINEL-JUSTICE-STAGE")
+    reflection.record_information(
+        gendarmes, case, given_on=on, language="soussou", interpreter="SENTINEL-JUSTICE-INTERP"
+    )
+    exploitation.record_forms(gendarmes, case, {"domestic_servitude": ["domestic_work"]})
+    # The host facility screens for indicators: its name is walked on the screening page.
+    from parcours.identification import screening
+
+    screening.start(actor_for(personas["host"].user), case)
+
+
 def build_full_case() -> FullCase:
     personas, orgs = _people()
     referent = personas["referent"]
@@ -379,6 +397,7 @@ def build_full_case() -> FullCase:
         referent.actor, case, personas["host"], orgs["host"]
     )
     _timeline(personas, case)
+    _identification(personas, case)
     tasks.add_task(referent.actor, case, title="SENTINEL-SOCIAL-TASK", owner_org=orgs["siao"])
     appointments.plan(
         referent.actor,

@@ -39,6 +39,9 @@ from tests.www.test_permission_matrix import MATRIX, OWN_ACCOUNT, _route_names, 
 # route -> why it is not walked (it renders no personal data, or it acts and redirects).
 NOT_WALKED = {
     "case_letter_new": "an action (writes a letter) answering a redirect",
+    "case_rights_sheet": "answers the PDF sheet of rights, which names nobody: its text is the "
+    "rights catalogue's and the case reference (tests/identification/test_stages_and_reflection"
+    ".py)",
     "rights_catalogue": "the rights catalogue, the same for every coordinator, about no case",
     **{
         name: "a letter about a refusal: the referent's caseworkers only (permission matrix), "
@@ -47,6 +50,13 @@ NOT_WALKED = {
         for name in ("case_letter", "case_letter_pdf", "case_letter_answer")
     },
     "case_task_done": "an action (closes the task) answering a redirect: renders nothing",
+    "report_new": "the empty public reporting form, the same for everyone",
+    "report_receipt": "the receipt of a public report: its number only",
+    **{
+        name: "a public report of the coordinator's département, not a case's data: the triage "
+        "pages are the territorial coordinator's only (tests/www/test_reporting_pages.py)"
+        for name in ("report_queue", "report_detail", "report_open_case", "report_close")
+    },
     "case_participant_end": "an action (ends a participation) answering a redirect",
     "case_sharing_refused": "an action (records the refusal) answering a redirect",
     "case_zone_remove": "an action (removes a zone) answering a redirect",
@@ -97,6 +107,7 @@ KNOWN_KINDS = {
     "conference_held",
     "facility",
     "facility_placement",
+    "screening",
 }
 
 
@@ -141,6 +152,8 @@ def walked_requests(route, full):
         urls = [reverse(route, kwargs={"pk": full.facility.pk})]
     elif kind == "facility_placement":
         urls = [reverse(route, kwargs={"pk": full.host_placement.pk})]
+    elif kind == "screening":
+        urls = [reverse(route, kwargs={"ref": case.ref, "pk": s.pk}) for s in case.screenings.all()]
     else:
         raise NotImplementedError(f"teach walked_requests how to reach {route} ({kind})")
     requests = [(method, url, {}, {}) for url in urls]

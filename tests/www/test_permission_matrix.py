@@ -79,6 +79,27 @@ MATRIX = {
     "case_fact": ("post", "case", _referent_only(400)),
     # Letters about refusals: the referent's caseworkers only.
     "case_letter_new": ("post", "case", _referent_only(302)),
+    # Identification: stages, the reflection period's information and the forms of exploitation
+    # are the referent's and the police unit's taking part (its investigator hears the person);
+    # a claim to be a minor and its decision are the referent's.
+    "case_stage": ("post", "case", _referent_only(400, "participant")),
+    "case_reflection_info": ("post", "case", _referent_only(400, "participant")),
+    "case_exploitation": ("post", "case", _referent_only(302, "participant")),
+    "case_minority": ("post", "case", _referent_only(400)),
+    "case_rights_sheet": ("post", "case", _referent_only(302)),  # no language: back, a message
+    # Indicator screenings: any front-line member of an organisation reading the case starts
+    # one; a screening is read by the referent and the organisation that wrote it (the one built
+    # is a draft of the referent's).
+    "case_screenings": ("get", "case", _only(200, *HOLDER, "participant", "host")),
+    "case_screening": ("get", "screening", _referent_only(200)),
+    # Public reports: the page and its receipt are public; the triage is the territorial
+    # coordinator's of the report's département (the report built is filed in Gironde).
+    "report_new": ("get", None, _everyone(200, anonymous=200)),
+    "report_receipt": ("get", "report_receipt", _everyone(200, anonymous=200)),
+    "report_queue": ("get", None, _only(200, "territorial")),
+    "report_detail": ("get", "report", _only(200, "territorial")),
+    "report_open_case": ("post", "report", _only(400, "territorial")),
+    "report_close": ("post", "report", _only(400, "territorial")),
     "case_letter": ("get", "letter", _referent_only(200)),
     "case_letter_pdf": ("get", "letter", _referent_only(200)),
     "case_letter_answer": ("post", "letter", _referent_only(400)),
@@ -230,6 +251,16 @@ def _url(name, kind, case):
         return reverse(name, kwargs={"ref": case.ref, "pk": task.pk})
     if kind == "authenticator":
         return reverse(name, kwargs={"pk": 999})
+    if kind in ("report", "report_receipt"):
+        from tests.reporting import report_url
+
+        return report_url(name, kind)
+    if kind == "screening":
+        from parcours.core.actor import actor_for
+        from parcours.identification import screening
+
+        found = case.screenings.first() or screening.start(actor_for(case.referent_user), case)
+        return reverse(name, kwargs={"ref": case.ref, "pk": found.pk})
     if kind == "participant":
         participant = case.participants.get(active=True, role="investigation")  # the police
         return reverse(name, kwargs={"ref": case.ref, "pk": participant.pk})

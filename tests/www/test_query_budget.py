@@ -57,8 +57,10 @@ PAGES = {
 # participations in one.
 # case_detail: 38, then 42 with the rights (issue 12): the facts, one read of the referrals for
 # the rights, the refusal review and the blocked pathways, the requirements stated in the case,
-# the letters (41 measured).
-BUDGET = {"case_detail": 42, "person_detail": 24, "my_cases": 16}
+# the letters (41 measured); then 47 with identification (issue 13): the stages, the information
+# on the reflection period, the forms of exploitation, a claim to be a minor, the rights sheets
+# given (47 measured).
+BUDGET = {"case_detail": 47, "person_detail": 24, "my_cases": 16}
 
 
 @pytest.mark.parametrize("page_name", sorted(PAGES))

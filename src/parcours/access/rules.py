@@ -167,6 +167,7 @@ NOT_REFERENT_KINDS = {
     OrganisationKind.NATIONAL_COORDINATOR,
     OrganisationKind.TERRITORIAL_COORDINATOR,
     OrganisationKind.SHELTER_FACILITY,
+    OrganisationKind.PROSECUTOR,  # told of a child in danger; it does not hold the pathway
 }
 
 
@@ -180,6 +181,20 @@ def can_open_case(actor) -> bool:
     a case; their organisation becomes referent."""
     return (
         _is_member(actor) and actor.role in CASE_OPENER_ROLES and may_hold_cases(actor.organisation)
+    )
+
+
+def can_open_case_for(actor, organisation) -> bool:
+    """A territorial coordinator opens a case *for* an organisation of their own département
+    that may hold cases (an association, the SIAO, child welfare...), which becomes its
+    referent: the coordinator triages public reports (``parcours.reporting``) and does not hold
+    cases. Nobody else opens a case for another organisation."""
+    return (
+        is_coordinator(actor)
+        and actor.organisation.kind == OrganisationKind.TERRITORIAL_COORDINATOR
+        and bool(actor.organisation.departement)
+        and organisation.departement == actor.organisation.departement
+        and may_hold_cases(organisation)
     )
 
 

@@ -44,11 +44,48 @@ KINDS = {
         _("Case %(ref)s: a coordinator overrode the danger-zone rule"),
         _("A place inside a danger zone was allowed, with a written reason. Read it on the case."),
     ),
+    "reflection_ending": (
+        _("Case %(ref)s: the reflection period ends on %(ends)s"),
+        _(
+            "The reflection period that started with the identification ends in %(days)s "
+            "days. Check that the person was informed and that the next steps (residence "
+            "card, complaint, shelter) are under way."
+        ),
+    ),
+    "turning_18": (
+        _("Case %(ref)s: the person turns 18 within six months (%(month)s)"),
+        _(
+            "Prepare the transition: young-adult support (contrat jeune majeur, CASF L222-5) and "
+            "the right of residence at 18."
+        ),
+    ),
     "sharing_refused": (
         _("A person refused all sharing of their situation (%(departement)s)"),
         _(
             "A person followed in %(departement)s refused that anything about them be shared. "
             "This notice carries nothing that identifies them; it is counted in the statistics."
+        ),
+    ),
+    "report_received": (
+        _("New public report %(ref)s (%(departement)s)"),
+        _(
+            "Someone reported a suspected situation in %(departement)s through the public page. "
+            "Read it in the reports to triage: open a case for an organisation, or close it "
+            "with a reason."
+        ),
+    ),
+    "report_without_coordination": (
+        _("Public report %(ref)s for %(departement)s, which has no territorial coordination"),
+        _(
+            "The report waits for the territorial coordination of the département, which "
+            "triages it: give the département one in Parcours so that someone can read it."
+        ),
+    ),
+    "case_from_report": (
+        _("Case %(ref)s was opened for your organisation from a public report"),
+        _(
+            "The territorial coordination opened this case for your organisation from a public "
+            "report. What the reporter wrote is on the case's timeline."
         ),
     ),
 }

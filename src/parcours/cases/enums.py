@@ -49,6 +49,7 @@ class EventKind(models.TextChoices):
     SHARING_REFUSED = "sharing_refused", _("The person refuses all sharing")
     SAFETY_OVERRIDE = "safety_override", _("Danger-zone rule overridden by a coordinator")
     PLACEMENT = "placement", _("Safe shelter")
+    IDENTIFICATION = "identification", _("Identification")
 
 
 class ContactChannel(models.TextChoices):

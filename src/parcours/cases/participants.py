@@ -67,9 +67,14 @@ class Basis:
 
 
 def is_minor(case, today: datetime.date | None = None) -> bool:
-    """Under 18 today, taking the youngest age a partial date of birth allows."""
+    """Under 18 today, taking the youngest age a partial date of birth allows; or saying so,
+    until a decision says otherwise (``identification.minors``: treated as a minor meanwhile)."""
+    from parcours.identification.minors import claims_minor
+
     age = case.person.age_on(today or timezone.localdate())
-    return age is not None and age < 18
+    if age is not None and age < 18:
+        return True
+    return claims_minor(case)
 
 
 def sharing_refused(case) -> bool:

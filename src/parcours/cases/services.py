@@ -42,16 +42,29 @@ def open_case(
     opened_at: datetime.datetime | None = None,
     person: Person | None = None,
     operation: str = "",
+    referent_org=None,
+    origin: dict | None = None,
 ) -> Case:
     """Create the person (or use ``person``) and a new case with the actor's organisation as
     referent. Posting the same intake twice (same ``intake_token``) returns the first case.
-    ``operation`` tags the cases opened together (``shelter.intake.open_group``)."""
-    if not rules.can_open_case(actor):
-        raise NotAllowed(_("Your role does not allow opening a case."))
+    ``operation`` tags the cases opened together (``shelter.intake.open_group``).
+
+    ``referent_org``: a territorial coordinator opens the case for that organisation of their
+    département (``rules.can_open_case_for``; from a public report), which becomes referent with
+    no referent member yet. ``origin`` holds codes only (``{"report": "S-…"}``), kept on the
+    opening event of the timeline."""
+    if referent_org is None:
+        if not rules.can_open_case(actor):
+            raise NotAllowed(_("Your role does not allow opening a case."))
+        referent_org, referent_user = actor.organisation, actor.user
+    else:
+        if not rules.can_open_case_for(actor, referent_org):
+            raise NotAllowed(_("You cannot open a case for this organisation."))
+        referent_user = None
     if intake_token is not None:
         existing = Case.objects.filter(intake_token=intake_token).first()
         if existing is not None:
-            if existing.referent_org_id != actor.organisation_id:
+            if existing.referent_org_id != referent_org.pk:
                 raise NotAllowed(_("This form was already used."))
             return existing
     unknown = set(person_data) - INTAKE_FIELDS
@@ -77,8 +90,8 @@ def open_case(
             case = Case.objects.create(
                 person=person,
                 episode=episode,
-                referent_org=actor.organisation,
-                referent_user=actor.user,
+                referent_org=referent_org,
+                referent_user=referent_user,
                 opened_at=now,
                 intake_token=intake_token,
                 created_by=actor.user,
@@ -93,14 +106,14 @@ def open_case(
                 by_user=actor.user,
                 by_org=actor.organisation,
             )
-            add_event(case, actor, EventKind.OPENED, at=now, summary=first_contact)
+            add_event(case, actor, EventKind.OPENED, at=now, summary=first_contact, data=origin)
             record(actor, Action.CREATE_CASE, case, groups=ALL_GROUPS, related=person)
     except IntegrityError:
         # A concurrent post of the same intake won the race: hand back its case.
         existing = Case.objects.filter(intake_token=intake_token).first() if intake_token else None
         if existing is None:
             raise
-        if existing.referent_org_id != actor.organisation_id:
+        if existing.referent_org_id != referent_org.pk:
             raise NotAllowed(_("This form was already used.")) from None
         return existing
     return case

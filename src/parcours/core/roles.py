@@ -18,6 +18,7 @@ class OrganisationKind(models.TextChoices):
     MISSION_LOCALE = "mission_locale", _("Mission locale")
     HEALTH_INSURANCE = "health_insurance", _("Health insurance (CPAM)")
     LABOUR_INSPECTORATE = "labour_inspectorate", _("Labour inspectorate")
+    PROSECUTOR = "prosecutor", _("Public prosecutor's office")
     SHELTER_FACILITY = "shelter_facility", _("Shelter facility")
     NATIONAL_COORDINATOR = "national_coordinator", _("National coordinator")
     TERRITORIAL_COORDINATOR = "territorial_coordinator", _("Territorial coordinator")

@@ -83,6 +83,13 @@ ORGANISATIONS = [
         "Agen",
     ),
     ("national", "Coordination nationale Parcours (démo)", K.NATIONAL_COORDINATOR, "", "Paris"),
+    # The prosecutor for minors of each demo département: a minor's route (issue 13).
+    ("parquet33", "Parquet de Bordeaux — mineurs (démo)", K.PROSECUTOR, "33", "Bordeaux"),
+    ("parquet06", "Parquet de Grasse — mineurs (démo)", K.PROSECUTOR, "06", "Grasse"),
+    ("parquet75", "Parquet de Paris — mineurs (démo)", K.PROSECUTOR, "75", "Paris"),
+    ("parquet69", "Parquet de Lyon — mineurs (démo)", K.PROSECUTOR, "69", "Lyon"),
+    ("parquet35", "Parquet de Rennes — mineurs (démo)", K.PROSECUTOR, "35", "Rennes"),
+    ("parquet47", "Parquet d'Agen — mineurs (démo)", K.PROSECUTOR, "47", "Agen"),
     # The services the legal ways out need, in every demo département (WAYS_OUT below). No
     # organisation kind fits a hospital, a legal-aid desk or OFII: they are "association" here.
     ("hop33", "Centre hospitalier Les Acacias — Bordeaux (démo)", K.ASSOCIATION, "33", "Bordeaux"),
@@ -285,6 +292,7 @@ WAYS_OUT = {
         "health_insurance": "cpam33",
         "insertion": "ml33",
         "emergency_housing_115": "siao33",
+        "prosecutor_minors": "parquet33",
     },
     "06": {
         "domiciliation": "ccas06",
@@ -295,6 +303,7 @@ WAYS_OUT = {
         "health_insurance": "cpam06",
         "insertion": "ml06",
         "emergency_housing_115": "siao06",
+        "prosecutor_minors": "parquet06",
     },
     "75": {
         "domiciliation": "ccas75",
@@ -305,6 +314,7 @@ WAYS_OUT = {
         "health_insurance": "cpam75",
         "insertion": "ml75",
         "emergency_housing_115": "siao75",
+        "prosecutor_minors": "parquet75",
     },
     "69": {
         "domiciliation": "ccas69",
@@ -315,6 +325,7 @@ WAYS_OUT = {
         "health_insurance": "cpam69",
         "insertion": "ml69",
         "emergency_housing_115": "siao69",
+        "prosecutor_minors": "parquet69",
     },
     "35": {
         "domiciliation": "ccas35",
@@ -325,6 +336,7 @@ WAYS_OUT = {
         "health_insurance": "cpam35",
         "insertion": "ml35",
         "emergency_housing_115": "siao35",
+        "prosecutor_minors": "parquet35",
     },
     "47": {
         "domiciliation": "ccas47",
@@ -335,6 +347,7 @@ WAYS_OUT = {
         "health_insurance": "cpam47",
         "insertion": "ml47",
         "emergency_housing_115": "siao47",
+        "prosecutor_minors": "parquet47",
     },
 }
 # kind -> (name, who it accepts, what it asks for in its words, as codes), as such a service
@@ -350,6 +363,7 @@ WAY_OUT_SERVICE = {
     ),
     "legal_aid": ("Accès au droit et aide juridictionnelle", "Tout public", "", []),
     "child_protection": ("Recueil et protection des mineurs", "Mineurs en danger", "", []),
+    "prosecutor_minors": ("Signalement d'un mineur en danger", "Mineurs en danger", "", []),
     "complaint": ("Dépôt de plainte — victimes de traite", "Toute victime", "", []),
     "health_insurance": (
         "Ouverture de droits",

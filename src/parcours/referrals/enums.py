@@ -22,6 +22,7 @@ class ServiceKind(models.TextChoices):
     ACSE = "acse", _("Ac.Sé national shelter network")
     COMPLAINT = "complaint", _("Complaint (police, gendarmerie)")
     OFII_ALLOWANCE = "ofii_allowance", _("Allowance for victims (ADA, OFII)")
+    PROSECUTOR_MINORS = "prosecutor_minors", _("Prosecutor for minors")
 
 
 class Requirement(models.TextChoices):
@@ -106,6 +107,8 @@ _REFUSAL_CODE_NAMES: dict[str, tuple[str, ...]] = {
     _K.COMPLAINT: ("no_interpreter", "out_of_territory"),
     # ADA: holders of the victim card, 18 or older, with resources below the RSA.
     _K.OFII_ALLOWANCE: ("not_eligible", "criteria_not_met", "incomplete_file"),
+    # The prosecutor for minors is told of a child in danger: it may only send it elsewhere.
+    _K.PROSECUTOR_MINORS: ("out_of_territory",),
 }
 
 # kind -> [(code, label)]; every kind ends with "other", which needs a free-text explanation.
@@ -126,4 +129,5 @@ ANSWER_DELAY_HOURS: dict[str, int] = {
     _K.COMPLAINT: 24,
     _K.ACSE: 5 * 24,  # a weekday line: it assesses the situation, then finds a distant place
     _K.OFII_ALLOWANCE: DEFAULT_ANSWER_DELAY_HOURS,
+    _K.PROSECUTOR_MINORS: 24,
 }

@@ -47,7 +47,7 @@ DOMAINS = {
     "family": (
         _("Family and child protection"),
         FieldGroup.SOCIAL,
-        (K.CHILD_PROTECTION, K.CHILD_WELFARE_YOUNG_ADULT),
+        (K.CHILD_PROTECTION, K.CHILD_WELFARE_YOUNG_ADULT, K.PROSECUTOR_MINORS),
     ),
 }
 DOMAIN_OF_KIND = {kind: code for code, (_l, _g, kinds) in DOMAINS.items() for kind in kinds}

@@ -60,6 +60,7 @@ PARTICIPANT_ROLE: dict[str, str] = {
     K.HEALTH_ACCESS_PASS: ParticipantRole.HEALTH,
     K.ACSE: ParticipantRole.SHELTER,
     K.COMPLAINT: ParticipantRole.INVESTIGATION,
+    K.PROSECUTOR_MINORS: ParticipantRole.CHILD_PROTECTION,
 }  # interpreting, social support, health insurance, domiciliation, ADA: support
 
 

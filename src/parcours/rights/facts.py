@@ -307,6 +307,11 @@ PREDICATES: dict[str, Predicate] = _r.predicates
 
 
 def derived_facts(case, today: datetime.date) -> dict:
-    """The facts the case already holds (read only for readers allowed the group)."""
+    """The facts the case already holds (read only for readers allowed the group): the age,
+    and what the stages of identification say (``identification.stages``: the date of
+    identification, a complaint or testimony, a conviction), which win over an answer given
+    before the stage was recorded."""
+    from parcours.identification.stages import stage_facts
+
     age = case.person.age_on(today)
-    return {"age": age} if age is not None else {}
+    return {**({"age": age} if age is not None else {}), **stage_facts(case)}

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from parcours.cases import services
+from parcours.cases import participants, services
 from parcours.core.errors import DomainError
 from parcours.shelter import placement, zones
 from parcours.shelter.enums import ZoneKind, ZoneReason
@@ -152,12 +152,11 @@ def open_group(
 
 def _ask_shelter(actor, case, data, consent_date, priority, operation) -> None:
     sex = data.get("sex") if data.get("sex") in ("F", "M") else "X"
-    age = case.person.age_on(consent_date)
     placement.create_request(
         actor,
         case,
         sex=sex,
-        minor=age is not None and age < 18,
+        minor=participants.is_minor(case, consent_date),
         consent_date=consent_date,
         languages=data.get("languages") or [],
         priority=priority,

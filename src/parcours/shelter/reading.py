@@ -211,17 +211,20 @@ def ranked_places(view, pairs) -> list[RankedPlace]:
 def request_defaults(view, today: datetime.date | None = None) -> dict:
     """What a new placement request starts from, taken from what this reader may see of the
     person: whom the place is for (their sex; nothing when it is not known, so that the reader
-    chooses), whether a minor (their age today) and the languages they speak. Nothing for a
-    reader who does not see the identity group: the person is not even decrypted then."""
+    chooses), whether a minor (their age today, or a claim not yet decided) and the languages
+    they speak. Nothing for a reader who does not see the identity group: the person is not
+    even decrypted then."""
     if not view.sees(FieldGroup.IDENTITY):
         return {}
     person = view.case.person
     known = {}
     if person.sex in REQUEST_SEX:
         known["sex"] = person.sex
+    from parcours.cases.participants import is_minor
+
     age = person.age_on(today or timezone.localdate())
-    if age is not None:
-        known["minor"] = age < MAJORITY
+    if age is not None or is_minor(view.case, today):  # a claim to be a minor counts
+        known["minor"] = is_minor(view.case, today)
     languages = [str(lang).strip() for lang in person.languages or () if str(lang).strip()]
     if languages:
         known["languages"] = ", ".join(languages)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from parcours.www.cases import group_intake, handover, task_list, views
+from parcours.www.cases import group_intake, handover, identification_views, task_list, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,6 +15,31 @@ urlpatterns = [
     path("dossiers/<str:ref>/contacts/", views.case_contact, name="case_contact"),
     path("dossiers/<str:ref>/notes/", views.case_note, name="case_note"),
     path("dossiers/<str:ref>/situation/", views.case_fact, name="case_fact"),
+    path(
+        "dossiers/<str:ref>/identification/etape/",
+        identification_views.case_stage,
+        name="case_stage",
+    ),
+    path(
+        "dossiers/<str:ref>/identification/information/",
+        identification_views.case_reflection_info,
+        name="case_reflection_info",
+    ),
+    path(
+        "dossiers/<str:ref>/identification/formes/",
+        identification_views.case_exploitation,
+        name="case_exploitation",
+    ),
+    path(
+        "dossiers/<str:ref>/fiche-droits/",
+        identification_views.case_rights_sheet,
+        name="case_rights_sheet",
+    ),
+    path(
+        "dossiers/<str:ref>/identification/minorite/",
+        identification_views.case_minority,
+        name="case_minority",
+    ),
     path("dossiers/<str:ref>/taches/", views.case_task_add, name="case_task_add"),
     path(
         "dossiers/<str:ref>/rendez-vous/", views.case_appointment_add, name="case_appointment_add"

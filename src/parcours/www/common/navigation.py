@@ -4,6 +4,7 @@ that no link of the menu ends on a 404."""
 from parcours.access import rules
 from parcours.accounts import designation
 from parcours.core.roles import OrganisationKind
+from parcours.reporting import triage
 from parcours.shelter import batch
 from parcours.shelter import rules as shelter_rules
 
@@ -21,5 +22,6 @@ def menu(request):
             "facilities": actor.organisation.kind == OrganisationKind.SHELTER_FACILITY
             and actor.role in shelter_rules.FACILITY_ROLES,
             "members": designation.can_manage_members(actor),
+            "reports": triage.can_triage(actor),
         }
     }

@@ -43,6 +43,18 @@ def _mark_overdue(referrals, now):
     return referrals
 
 
+def _initial(request, case) -> dict:
+    """What the referral form starts from: the right asked for (a link of the rights part),
+    and for a minor, sharing under child-protection law rather than consent."""
+    from parcours.cases.enums import LegalBasis, SharingBasis
+    from parcours.cases.participants import is_minor
+
+    initial = {"right": request.GET.get("right", "")}
+    if is_minor(case):
+        initial.update(basis=SharingBasis.LEGAL, legal_basis=LegalBasis.CHILD_PROTECTION)
+    return initial
+
+
 def case_referral_new(request, ref):
     """Search the directory, choose a service, say what is shared and on which basis, send."""
     actor = request.actor
@@ -62,7 +74,7 @@ def case_referral_new(request, ref):
             case=case,
             services=results,
             groups=rules.groups_for(request.actor, case),
-            initial={"right": request.GET.get("right", "")},
+            initial=_initial(request, case),
         )
 
     def action(data):

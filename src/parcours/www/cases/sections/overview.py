@@ -9,6 +9,7 @@ them, ``NEEDS_PAGE``): a reader sees here nothing the rest of the page does not 
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -132,6 +133,19 @@ def _appointment(page, now) -> Standing | None:
     return Standing("appointments", _("Next appointment"), text)
 
 
+def _reflection(page) -> Standing | None:
+    """The reflection period's end, urgent within the alert delay (``identification``)."""
+    identification = page.get("identification") or {}
+    period, left = identification.get("period"), identification.get("days_left")
+    if period is None or left is None or left < 0:
+        return None
+    text = _("ends on %(day)s") % {"day": _date(period.ends_on)}
+    if not period.informed:
+        text += " — " + _("information to the person not recorded")
+    alert = left <= settings.REFLECTION_ALERT_DAYS or not period.informed
+    return Standing("identification", _("Reflection period"), text, alert=alert)
+
+
 def _actions(view, page, standing: dict[str, Standing]) -> list[Action]:
     ref = view.case.ref
     shelter = page.get("shelter")
@@ -143,6 +157,15 @@ def _actions(view, page, standing: dict[str, Standing]) -> list[Action]:
         if shelter.risk is None:
             url = reverse("case_risk", kwargs={"ref": ref})
             actions.append(Action(_("Assess the dangers"), url, primary=not actions))
+    identification = page.get("identification") or {}
+    if (identification.get("minor_route") or {}).get("minor") and view.editable:
+        actions.append(Action(_("Refer to child protection"), _open(ref, "identification")))
+    if identification.get("information_form") is not None and not identification["period"].informed:
+        actions.append(
+            Action(
+                _("Record the information on the reflection period"), _open(ref, "identification")
+            )
+        )
     findings = (page.get("rights") or {}).get("findings") or []
     if (page.get("rights") or {}).get("cycles"):
         actions.append(Action(_("Unblock the pathway"), _open(ref, "rights")))
@@ -189,6 +212,7 @@ def context(view, forms, page) -> dict:
         _referrals(page, now),
         _tasks(page),
         _appointment(page, now),
+        _reflection(page),
     ]
     overview.standing = [line for line in found if line is not None]
     overview.actions = _actions(view, page, {line.code: line for line in overview.standing})
@@ -202,6 +226,11 @@ FORM_FOLDS = {
     "contact_form": "contacts",
     "note_form": "timeline",
     "fact_form": "rights",
+    "stage_form": "identification",
+    "information_form": "identification",
+    "forms_form": "identification",
+    "minority_claim_form": "identification",
+    "minority_decision_form": "identification",
 }
 ALWAYS_OPEN = {"pathway", "timeline"}
 
@@ -219,6 +248,7 @@ def _folds(page, forms, overview) -> dict:
         "conferences": len(page.get("conferences", [])),
         "contacts": len(page.get("contacts", [])),
         "rights": (page.get("rights") or {}).get("to_act", 0),
+        "identification": len((page.get("identification") or {}).get("stages", [])),
     }
     unfolded = set(ALWAYS_OPEN)
     unfolded |= {line.code for line in overview.standing if line.alert}
@@ -229,4 +259,10 @@ def _folds(page, forms, overview) -> dict:
         unfolded.add("participants")
     if (page.get("rights") or {}).get("findings") or (page.get("rights") or {}).get("cycles"):
         unfolded.add("rights")
+    identification = page.get("identification") or {}
+    ending = identification.get("days_left")
+    if ending is not None and 0 <= ending <= settings.REFLECTION_ALERT_DAYS:
+        unfolded.add("identification")
+    if (identification.get("minor_route") or {}).get("minor"):
+        unfolded.add("identification")
     return {"open": unfolded, "counts": counts}

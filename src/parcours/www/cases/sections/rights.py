@@ -9,6 +9,7 @@ groups of their facts, later).
 
 from django.utils.translation import gettext_lazy as _
 
+from parcours.identification import sheet
 from parcours.referrals.enums import Requirement, ServiceKind
 from parcours.rights import letters, services
 from parcours.rights.blocking import STUCK_EXPIRED, STUCK_OVERDUE, STUCK_REFUSED
@@ -116,6 +117,8 @@ def context(view, forms) -> dict:
             "offers": offers,
             "letters": written,
             "departement": view.case.referent_org.departement,
+            "sheet_languages": sheet.languages(),
+            "sheets": sheet.given(view.case),
             "to_act": len(findings)
             + len(found.cycles)
             + len(found.chains)
