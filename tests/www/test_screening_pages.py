@@ -180,3 +180,24 @@ def test_a_facility_that_screened_is_not_named_to_a_reader_without_the_location(
     page = client.get(_list(case)).content.decode()
     assert "un établissement du réseau" in page
     assert host.actor.organisation.name not in page
+
+
+def test_the_case_page_leads_to_the_screening_and_shows_its_recommendation(
+    client, referent, host, case
+):
+    """The host facility (no justice group) still screens from the case page; the referent
+    reads the recommendation of the newest screening there."""
+    host_the_person(referent, case, host)
+    sign_in(client, host)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("case_detail", kwargs={"ref": case.ref})).content.decode()
+    assert 'data-testid="screening-summary"' in page and _list(case) in page
+    assert 'data-testid="stage-form"' not in page  # the stages are the justice group's
+    found = screening.start(referent.actor, case)
+    answers = {ACT: "observed", MEANS: "reported", PURPOSE: "observed"}
+    screening.save_draft(referent.actor, found, answers=answers, expected_version=found.version)
+    client.logout()
+    sign_in(client, referent)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("case_detail", kwargs={"ref": case.ref})).content.decode()
+    assert 'data-testid="screening-recommendation">presumed victim' in page

@@ -6,7 +6,7 @@ also needs the identity group (the age). Organisations are named by the redactio
 from django.utils import timezone
 
 from parcours.core.groups import FieldGroup
-from parcours.identification import exploitation, minors, reflection, stages
+from parcours.identification import exploitation, minors, reflection, screening, stages
 from parcours.referrals.enums import ServiceKind
 from parcours.www.cases.identification_forms import (
     ExploitationFormsForm,
@@ -44,10 +44,20 @@ def _minor_route(view, forms) -> dict | None:
     return route
 
 
+def _screening(view) -> dict:
+    """The newest indicator screening the reader may read, its recommendation, and whether the
+    reader may start one (``identification.screening``)."""
+    latest = screening.latest_for(view.actor, view.case)
+    return {"latest": latest, "can_start": screening.can_screen(view.actor, view.case)}
+
+
 def context(view, forms) -> dict:
     case = view.case
+    screens = screening.can_screen(view.actor, case)
     if not stages.can_read_stages(view.actor, case):
-        return {"identification": None}
+        if not screens:
+            return {"identification": None}
+        return {"identification": {"screening": _screening(view), "justice": False}}
     reached = stages.stages_of(case)
     period = reflection.period_of(case, reached)
     today = timezone.localdate()
@@ -69,6 +79,8 @@ def context(view, forms) -> dict:
         "period_days": reflection.period_days(),
         "forms": chosen,
         "minor_route": _minor_route(view, forms),
+        "screening": _screening(view) if screens or view.is_referent else None,
+        "justice": True,
         "stage_form": None,
         "information_form": None,
         "forms_form": None,
