@@ -20,7 +20,7 @@ from parcours.cases.enums import (
 )
 from parcours.core.fields import EncryptedJSONField, EncryptedTextField
 from parcours.core.groups import FieldGroup
-from parcours.core.models import TransitionLog
+from parcours.core.models import FreshReference, TransitionLog
 from parcours.core.refs import new_reference
 
 
@@ -36,12 +36,14 @@ class CaseQuerySet(models.QuerySet):
         return visible_cases(actor, self)
 
 
-class Case(models.Model):
+class Case(FreshReference, models.Model):
     """One person's pathway for one episode, held by a referent organisation.
 
     The status moves only through ``parcours.cases.lifecycle`` (which writes the transition log);
     ``version`` guards against two people editing the same case from stale pages.
     """
+
+    REF_PREFIX = "C"
 
     ref = models.CharField(max_length=12, unique=True, default=new_case_ref, editable=False)
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="cases")

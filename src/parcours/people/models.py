@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.core.fields import EncryptedJSONField, EncryptedTextField
 from parcours.core.groups import FieldGroup
+from parcours.core.models import FreshReference
 from parcours.core.refs import new_reference
 from parcours.people.enums import Sex
 
@@ -26,12 +27,14 @@ class PersonQuerySet(models.QuerySet):
         return visible_people(actor, self)
 
 
-class Person(models.Model):
+class Person(FreshReference, models.Model):
     """A person followed by the mechanism. Lists, logs and URLs show ``ref``, never a name.
 
     ``birth_date`` is ``{"year": int, "month": int|None, "day": int|None, "approximate": bool}``
     since a date of birth is often partial or uncertain.
     """
+
+    REF_PREFIX = "P"
 
     ref = models.CharField(max_length=12, unique=True, default=new_person_ref, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -13,7 +13,7 @@ from parcours.cases.enums import LegalBasis, SharingBasis
 from parcours.core.fields import EncryptedTextField
 from parcours.core.geography import departement_name
 from parcours.core.groups import MINIMUM_GROUPS, FieldGroup, sorted_groups
-from parcours.core.models import ConsentRecord, TransitionLog
+from parcours.core.models import ConsentRecord, FreshReference, TransitionLog
 from parcours.core.refs import new_reference
 from parcours.referrals.enums import ReferralStatus, Requirement, ServiceKind, Urgency
 
@@ -151,7 +151,7 @@ class ReferralQuerySet(models.QuerySet):
         return visible_referrals(actor, self)
 
 
-class Referral(models.Model):
+class Referral(FreshReference, models.Model):
     """An orientation of a case to a service of another organisation.
 
     The referent's caseworkers and managers create, send and withdraw it; the receiving
@@ -161,6 +161,8 @@ class Referral(models.Model):
     recipient sees the purpose, urgency, service and the list of shared groups, not the person's
     data: acceptance makes it a participant seeing exactly ``shared_groups``.
     """
+
+    REF_PREFIX = "R"
 
     ref = models.CharField(max_length=12, unique=True, default=new_referral_ref, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="referrals")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parcours.core.fields import EncryptedTextField
+from parcours.core.models import FreshReference
 from parcours.core.refs import new_reference
 from parcours.reporting.enums import CloseReason, ReportStatus
 
@@ -39,13 +40,15 @@ class ReportQuerySet(models.QuerySet):
         return self.filter(departement=departement)
 
 
-class Report(models.Model):
+class Report(FreshReference, models.Model):
     """A suspected situation reported through the public page, without an account.
 
     The territorial coordination of its département triages it: opens a case for a referent
     organisation of the département (``case``), or closes it with a coded reason and a note.
     Who handled it and when is kept; the reporter is only what they typed (``contact``).
     """
+
+    REF_PREFIX = REF_PREFIX
 
     ref = models.CharField(max_length=12, unique=True, default=new_report_ref, editable=False)
     received_at = models.DateTimeField(_("received"), default=timezone.now)
