@@ -26,8 +26,7 @@ PARAMS = {
     "contact_lost": {"days": 30},  # settings.CONTACT_LOST_DAYS (cases.contact_watch)
     "break_glass": {"org": "Coordination nationale (fictive)", "hours": 3},  # access.breakglass
     "sharing_refused": {"departement": "Gironde (33)"},  # cases.sharing_refusal
-    "reflection_ending": {"ends": "05/12/2026", "days": 4},  # identification.reflection
-    "turning_18": {"month": "06/2028"},  # identification.minors
+    "reflection_ending": {"days": 4},  # identification.reflection
     "report_received": {"departement": "Gironde (33)"},  # reporting.submit
     "report_without_coordination": {"departement": "Gironde (33)"},  # reporting.submit
 }

@@ -137,3 +137,12 @@ def _add_months(day, months):
     month = day.month + months
     year = day.year + (month - 1) // 12
     return datetime.date(year, (month - 1) % 12 + 1, min(day.day, 28))
+
+
+def test_a_decision_once_recorded_is_not_overwritten(referent):
+    case = _open(referent, "Amina", "Fictive", _years_ago(25, 1, 1))
+    minors.record_claim(referent.actor, case, timezone.localdate())
+    minors.record_decision(referent.actor, case, "minor", timezone.localdate(), basis="Ordonnance.")
+    with pytest.raises(DomainError):
+        minors.record_decision(referent.actor, case, "adult", timezone.localdate(), basis="Autre.")
+    assert minors.claim_of(case).decision == "minor"

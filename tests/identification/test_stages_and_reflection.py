@@ -173,10 +173,10 @@ def test_the_sheet_of_rights_is_printed_in_the_persons_language_names_nobody_and
     rights.record_fact(referent.actor, case, "eu_national", False)
     for language in ("fr", "en"):
         assert sheet.give(referent.actor, case, language).startswith(b"%PDF")
-    html_en = _sheet_html(case, "en")
+    html_en = _sheet_html(case, "en", full=True)
     assert "Your rights and time limits" in html_en and "30-day reflection period" in html_en
     assert case.ref in html_en and case.person.family_name not in html_en
-    html_fr = _sheet_html(case, "fr")
+    html_fr = _sheet_html(case, "fr", full=True)
     assert "Vos droits et vos délais" in html_fr and "Délai de réflexion de 30 jours" in html_fr
     given = InformationSheet.objects.filter(case=case).values_list("language", flat=True)
     assert sorted(given) == ["en", "fr"]
@@ -186,10 +186,39 @@ def test_the_sheet_of_rights_is_printed_in_the_persons_language_names_nobody_and
         sheet.give(participant.actor, case, "fr")
 
 
-def _sheet_html(case, language):
+def _sheet_html(case, language, full=False):
     from unittest import mock
 
     from parcours.identification import sheet
 
     with mock.patch.object(sheet, "render_pdf", side_effect=lambda html: html.encode()):
-        return sheet.render(case, language).decode()
+        return sheet.render(case, language, full=full).decode()
+
+
+def test_the_sheet_does_not_tell_by_default_that_the_police_heard_her(referent, participant, case):
+    """A paper found on the person must not tell the exploiters that she was identified or
+    filed a complaint: the neutral sheet (the default) leaves out those rights and the
+    reflection period; the full one is the referent's choice (review of issue 13)."""
+    stages.record_stage(participant.actor, case, "identified", TODAY())
+    stages.record_stage(participant.actor, case, "complaint", TODAY())
+    rights.record_fact(referent.actor, case, "eu_national", False)
+    from django.utils import translation
+
+    from parcours.identification import sheet
+    from parcours.rights.catalogue import catalogue
+
+    neutral, full = _sheet_html(case, "en"), _sheet_html(case, "en", full=True)
+    with translation.override("en"):
+        telling = [str(r.name) for r in catalogue() if sheet.tells_cooperation(r)]
+    assert "4-month receipt with the right to work" in telling
+    assert "4-month receipt with the right to work" in full  # eligible after the complaint
+    for name in telling:
+        assert name not in neutral, name
+    assert "reflection period" not in neutral.lower() and "reflection period" in full.lower()
+    assert "legal aid" in neutral.lower()  # the rights that tell nothing stay
+
+
+def test_a_note_too_long_is_refused_by_the_rule_itself(participant, case):
+    with pytest.raises(DomainError):
+        stages.record_stage(participant.actor, case, "identified", TODAY(), note="x" * 2001)
+    assert not Stage.objects.filter(case=case).exists()

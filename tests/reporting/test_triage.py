@@ -2,6 +2,8 @@
 referent organisation of it (the report's text on the timeline, the organisation told), or the
 report closed with a coded reason; journaled; nobody else triages."""
 
+import html
+
 import pytest
 
 from parcours.access import rules
@@ -35,7 +37,12 @@ def test_the_coordinator_opens_a_case_for_an_association_of_the_departement(
     assert case.referent_org == association and case.referent_user is None
     assert case.person.aliases == [f"Signalement {report.ref}"]
     opened = case.events.get(kind=EventKind.OPENED)
-    assert SEEN in opened.summary and CONTACT in opened.summary and "Bordeaux" in opened.summary
+    assert "Bordeaux" in opened.summary and report.ref in opened.summary
+    # What the reporter wrote and their contact are a note of the safety group, not the
+    # opening event every reader of the social group sees.
+    assert SEEN not in opened.summary and CONTACT not in opened.summary
+    note = case.events.get(kind=EventKind.NOTE)
+    assert note.group == "safety" and SEEN in note.summary and CONTACT in note.summary
     assert opened.data == {"report": report.ref}
     assert opened.describe() == f"À partir du signalement public {report.ref}"
     report.refresh_from_db()
@@ -167,3 +174,26 @@ def test_the_opened_case_is_the_coordinators_to_read_not_to_edit(territorial, as
     case = triage.open_case(territorial.actor, make_report(), association)
     actor = actor_for(territorial.user)
     assert rules.can_view_case(actor, case) and not rules.can_edit_case(actor, case)
+
+
+def test_a_partner_of_the_social_group_does_not_read_the_reporter(
+    territorial, referent, association, client
+):
+    """The reporter's phone and words stay with the readers of the safety group."""
+    from parcours.core.actor import actor_for
+    from tests.conftest import sign_in
+    from tests.personas import join_case, make_persona
+
+    report = make_report()
+    case = triage.open_case(territorial.actor, report, association)
+    partner = make_persona("partenaire-social", dep="33")
+    join_case(referent, case, partner, groups=("social",))
+    partner.actor = actor_for(partner.user)
+    sign_in(client, partner)
+    response = client.get(f"/dossiers/{case.ref}/")
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert CONTACT not in page and SEEN not in page
+    sign_in(client, referent)
+    page = html.unescape(client.get(f"/dossiers/{case.ref}/").content.decode())
+    assert CONTACT in page and SEEN in page

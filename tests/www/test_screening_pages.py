@@ -201,3 +201,54 @@ def test_the_case_page_leads_to_the_screening_and_shows_its_recommendation(
     client.cookies["django_language"] = "en"
     page = client.get(reverse("case_detail", kwargs={"ref": case.ref})).content.decode()
     assert 'data-testid="screening-recommendation">presumed victim' in page
+
+
+def test_the_list_and_the_page_agree_for_a_reader_who_may_not_know_the_age(client, referent):
+    """A partner of the social group only completes a screening of a girl of 15: act and
+    purpose observed. The stored recommendation (true age: no means needed) is "presumed
+    victim"; what the partner reads everywhere is assessed as for an adult, "to examine", so
+    that comparing two pages does not tell it she is a minor (review of issue 13)."""
+    from django.utils import timezone
+
+    from parcours.cases import services as cases
+    from parcours.cases.enums import LegalBasis, SharingBasis
+    from parcours.core.actor import actor_for
+    from tests.personas import make_persona
+
+    young = cases.open_case(
+        referent.actor,
+        {
+            "given_names": "Mia",
+            "family_name": "Fictive",
+            "birth_date": {"year": timezone.localdate().year - 15, "approximate": True},
+        },
+    )
+    social = make_persona("partner-social", dep="33")
+    cases.add_participant(
+        referent.actor,
+        young,
+        organisation=social.actor.organisation,
+        role="support",
+        groups=["social"],
+        basis=SharingBasis.LEGAL,
+        legal_basis=LegalBasis.CHILD_PROTECTION,
+    )
+    social.actor = actor_for(social.user)
+    found = screening.start(social.actor, young)
+    done = screening.complete(
+        social.actor,
+        found,
+        answers={ACT: "observed", PURPOSE: "observed"},
+        expected_version=found.version,
+    )
+    assert done.recommendation == "presumed_victim"
+    sign_in(client, social)
+    client.cookies["django_language"] = "en"
+    listing = html.unescape(client.get(_list(young)).content.decode())
+    row = listing[listing.index('data-testid="screening-') :]
+    row = row[: row.index("</tr>")]
+    assert "To examine" in row and "Presumed" not in row
+    page = client.get(_page(young, done.pk)).content.decode()
+    assert re.findall(r'data-recommendation="([a-z_]+)"', page) == ["to_examine"]
+    case_page = client.get(reverse("case_detail", kwargs={"ref": young.ref})).content.decode()
+    assert 'data-testid="screening-recommendation">to examine' in case_page

@@ -44,20 +44,15 @@ KINDS = {
         _("Case %(ref)s: a coordinator overrode the danger-zone rule"),
         _("A place inside a danger zone was allowed, with a written reason. Read it on the case."),
     ),
+    # Time limits of the person's pathway, said without the date nor what it is about: an
+    # e-mail travels in clear, and the limit itself tells a stage of identification or an age.
     "reflection_ending": (
-        _("Case %(ref)s: the reflection period ends on %(ends)s"),
-        _(
-            "The reflection period that started with the identification ends in %(days)s "
-            "days. Check that the person was informed and that the next steps (residence "
-            "card, complaint, shelter) are under way."
-        ),
+        _("Case %(ref)s: a time limit ends within %(days)s days"),
+        _("Open the case to see which, and what remains to do before it ends."),
     ),
     "turning_18": (
-        _("Case %(ref)s: the person turns 18 within six months (%(month)s)"),
-        _(
-            "Prepare the transition: young-adult support (contrat jeune majeur, CASF L222-5) and "
-            "the right of residence at 18."
-        ),
+        _("Case %(ref)s: a transition to prepare within six months"),
+        _("Open the case to see which, and what to prepare."),
     ),
     "sharing_refused": (
         _("A person refused all sharing of their situation (%(departement)s)"),

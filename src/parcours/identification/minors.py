@@ -90,6 +90,8 @@ def record_decision(
         claim = MinorityClaim.objects.select_for_update().filter(case=case).first()
         if claim is None:
             raise DomainError(_("No claim to be a minor is recorded for this case."))
+        if claim.decision:
+            raise DomainError(_("The claim is already decided."))
         if decided_on < claim.claimed_on:
             raise DomainError(_("The decision cannot come before the claim."))
         claim.decision = decision
@@ -151,7 +153,6 @@ def remind_turning_18(now: datetime.datetime) -> int:
             case.referent_org,
             ref=case.ref,
             link=f"/dossiers/{case.ref}/?ouvrir=identification#identification",
-            params={"month": birthday.strftime("%m/%Y")},
             dedup_key=f"turning_18:{case.pk}",
         )
         sent += made is not None

@@ -111,7 +111,7 @@ def alert_ending(now: datetime.datetime) -> int:
             case.referent_org,
             ref=case.ref,
             link=f"/dossiers/{case.ref}/?ouvrir=identification#identification",
-            params={"ends": end.strftime("%d/%m/%Y"), "days": (end - today).days},
+            params={"days": (end - today).days},
             dedup_key=f"reflection_ending:{case.pk}:{end.isoformat()}",
         )
         sent += made is not None

@@ -142,15 +142,20 @@ def lines(view) -> list[ScreeningLine]:
     """The screenings ``view``'s reader may read, organisations named as the redaction object
     allows (a facility's name can tell where the person sleeps)."""
     found = []
+    sees_age = FieldGroup.IDENTITY in view.groups
     for screening in readable(view.actor, view.case):
         screening.case = view.case
+        recommendation = screening.recommendation
+        if recommendation and not sees_age:  # the stored one was judged with the true age
+            recommendation = qualification_of(screening, view.case, reader=view.actor)
+            recommendation = recommendation.recommendation
         found.append(
             ScreeningLine(
                 pk=screening.pk,
                 organisation=view.org_label(screening.organisation_id),
                 status=screening.status,
                 status_label=str(screening.get_status_display()),
-                recommendation_label=str(RECOMMENDATIONS.get(screening.recommendation, "")),
+                recommendation_label=str(RECOMMENDATIONS.get(recommendation, "")),
                 created_at=screening.created_at,
                 updated_at=screening.updated_at,
                 completed_at=screening.completed_at,

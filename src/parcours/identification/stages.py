@@ -32,6 +32,7 @@ from parcours.core.roles import OrganisationKind, Role
 from parcours.identification.models import Stage
 
 ORDER = [code for code, _label in Stage.Code.choices]
+NOTE_MAX = 2000
 LAW_ENFORCEMENT = {OrganisationKind.POLICE, OrganisationKind.GENDARMERIE}
 # What a police or gendarmerie unit taking part may record (it hears the person).
 BY_INVESTIGATORS = {Stage.Code.IDENTIFIED, Stage.Code.COMPLAINT, Stage.Code.CONVICTION}
@@ -75,6 +76,8 @@ def record_stage(actor, case, code: str, on: datetime.date, *, by=None, note: st
     if not isinstance(on, datetime.date):
         raise DomainError(_("Give the date of this stage."))
     dates.ensure(on, dates.PAST_EVENT)
+    if len(note) > NOTE_MAX:
+        raise DomainError(_("The note is too long (2,000 characters at most)."))
     said_by = actor.organisation
     if code == Stage.Code.IDENTIFIED:
         if actor.organisation.kind not in LAW_ENFORCEMENT:

@@ -4,7 +4,7 @@ and nothing else."""
 
 import uuid
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -42,13 +42,21 @@ def receive(
         if existing:
             return existing
     now = timezone.now()
-    with transaction.atomic():
-        limits.purge(now)
-        if not limits.take(address, now):
-            raise TooManyReports
-        if trap:
-            return new_report_ref()
-        return file_report(commune=commune, seen=seen, contact=contact, token=token, now=now).ref
+    try:
+        with transaction.atomic():
+            limits.purge(now)
+            if not limits.take(address, now):
+                raise TooManyReports
+            if trap:
+                return new_report_ref()
+            report = file_report(commune=commune, seen=seen, contact=contact, token=token, now=now)
+            return report.ref
+    except IntegrityError:
+        # The same form posted twice at once: the other post stored it; its receipt is ours.
+        existing = Report.objects.filter(submit_token=token).values_list("ref", flat=True).first()
+        if token is None or existing is None:
+            raise
+        return existing
 
 
 def file_report(*, commune, seen: str, contact: str = "", token=None, now=None) -> Report:

@@ -19,8 +19,11 @@ from parcours.accounts.models import Organisation
 from parcours.alerts.notify import notify
 from parcours.audit.journal import record, record_many
 from parcours.cases import services as cases
+from parcours.cases.enums import EventKind
+from parcours.cases.timeline import add_event
 from parcours.core import communes
 from parcours.core.errors import DomainError, NotAllowed
+from parcours.core.groups import FieldGroup
 from parcours.core.roles import OrganisationKind
 from parcours.reporting.enums import CloseReason, ReportAction, ReportStatus
 from parcours.reporting.models import CLOSE_NOTE_MAX_CHARS, Report
@@ -112,16 +115,23 @@ def _mark_handled(actor, report, **changes) -> None:
 
 
 def _first_contact(report) -> str:
-    """What the referent reads on the case's timeline: the reporter's words, then where and
-    when, and how to reach the reporter if they said (in the service's language)."""
+    """The case's opening line: which report, when, which commune (in the service's language).
+    What the reporter wrote, and how to reach them, are not here: the opening event is read by
+    every reader of the social group (``_reporter_note``)."""
     with translation.override(settings.LANGUAGE_CODE):
         received = date_format(timezone.localtime(report.received_at), "DATETIME_FORMAT")
-        lines = [
-            _("Public report %(ref)s, received on %(date)s, commune: %(commune)s.")
-            % {"ref": report.ref, "date": received, "commune": commune_label(report)},
-            "",
-            report.seen,
-        ]
+        return _("Public report %(ref)s, received on %(date)s, commune: %(commune)s.") % {
+            "ref": report.ref,
+            "date": received,
+            "commune": commune_label(report),
+        }
+
+
+def _reporter_note(report) -> str:
+    """The reporter's words and contact, as a note of the safety group: they may name the
+    exploiters or a place, and the reporter is not to be known to every partner of the case."""
+    with translation.override(settings.LANGUAGE_CODE):
+        lines = [report.seen]
         if report.contact:
             lines += ["", _("How to reach the reporter: %(contact)s") % {"contact": report.contact}]
     return "\n".join(lines)
@@ -149,6 +159,9 @@ def open_case(actor, report: Report, organisation, *, name: str = ""):
             first_contact=_first_contact(report),
             referent_org=organisation,
             origin={"report": report.ref},
+        )
+        add_event(
+            case, actor, EventKind.NOTE, group=FieldGroup.SAFETY, summary=_reporter_note(report)
         )
         _mark_handled(actor, report, status=ReportStatus.CASE_OPENED, case=case)
         record(actor, ReportAction.OPEN_CASE, report, related=case)

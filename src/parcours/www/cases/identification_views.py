@@ -94,7 +94,12 @@ def case_rights_sheet(request, ref):
         raise Http404
     try:
         with transaction.atomic():
-            document = sheet.give(request.actor, case, request.POST.get("language", ""))
+            document = sheet.give(
+                request.actor,
+                case,
+                request.POST.get("language", ""),
+                full=request.POST.get("full") == "on",
+            )
     except DomainError as error:
         messages.error(request, error.message)
         return redirect(reverse("case_detail", kwargs={"ref": case.ref}) + "?ouvrir=rights#rights")

@@ -48,6 +48,8 @@ def _screening(view) -> dict:
     """The newest indicator screening the reader may read, its recommendation, and whether the
     reader may start one (``identification.screening``)."""
     latest = screening.latest_for(view.actor, view.case)
+    if latest is not None:
+        screening.journal_read(view.actor, view.case, latest.screening)
     return {"latest": latest, "can_start": screening.can_screen(view.actor, view.case)}
 
 
