@@ -102,6 +102,28 @@ def record_many(actor, action: str, pairs, *, groups=()) -> list[JournalEntry]:
     return entries
 
 
+def record_entries(rows, *, write=None) -> list[JournalEntry]:
+    """Append one entry per row ``(actor, action, obj, related, groups, reason, at)``, chained in
+    order, in one write: for loaders that journal in bulk what they write in bulk (``parcours
+    seed``). ``at`` is when the act journaled took place (None: now). ``write(entries)`` saves
+    the chained entries (default ``bulk_create``; a loader may ``COPY`` them)."""
+    rows = list(rows)
+    if not rows:
+        return []
+    with transaction.atomic():
+        head, _ = JournalHead.objects.select_for_update().get_or_create(pk=1)
+        entries = [
+            _chained(head, actor, action, obj, related, groups, reason, at=at)
+            for actor, action, obj, related, groups, reason, at in rows
+        ]
+        if write is None:
+            JournalEntry.objects.bulk_create(entries, batch_size=2000)
+        else:
+            write(entries)
+        head.save(update_fields=["last_seq", "last_hash"])
+    return entries
+
+
 @dataclass
 class VerifyResult:
     ok: bool
