@@ -170,7 +170,11 @@ class CaseFilterForm(DsfrBaseForm):
     referent = forms.ChoiceField(
         label=_("Held by"),
         required=False,
-        choices=[("", _("Any organisation")), ("mine", _("My organisation"))],
+        choices=[
+            ("", _("Any organisation")),
+            ("mine", _("My organisation")),
+            ("me", _("Followed by me")),
+        ],
     )
 
 

@@ -3,6 +3,8 @@ live in parcours.access and parcours.cases."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Case as Cases
+from django.db.models import Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -62,7 +64,14 @@ def case_list(request):
         data = request.GET.copy()
         data.pop("q", None)
     form = CaseFilterForm(data or None)
-    cases = visible_cases(actor).select_related("referent_org").order_by("-opened_at")
+    # The caseworker's own cases first (those they follow as referent), then the others.
+    own = Cases(When(referent_user=actor.user, then=Value(0)), default=Value(1))
+    cases = (
+        visible_cases(actor)
+        .select_related("referent_org")
+        .annotate(own=own)
+        .order_by("own", "-opened_at", "-pk")
+    )
     query, matches = "", {}
     if form.is_valid():
         data = form.cleaned_data
@@ -71,6 +80,8 @@ def case_list(request):
             cases = cases.filter(status=data["status"])
         if data["referent"] == "mine" and actor.organisation is not None:
             cases = cases.filter(referent_org=actor.organisation)
+        if data["referent"] == "me":
+            cases = cases.filter(referent_user=actor.user)
         if query:
             upper = query.upper()
             if is_valid_reference("C", upper):
