@@ -194,6 +194,23 @@ class CaseView:
     def sees(self, group: str) -> bool:
         return group in self.groups
 
+    def case_referrals(self):
+        """The referrals of this case the reader sees, read from the case outward: every one
+        when the reader sees the case, those sent to its organisation otherwise. The same set
+        as ``referrals.visibility.visible_referrals`` cut to this case, without building the
+        reader's national scope (a hashed subplan of every case it sees, issue 14)."""
+        from parcours.referrals.enums import ReferralStatus
+        from parcours.referrals.models import Referral
+
+        referrals = Referral.objects.filter(case_id=self.case.pk)
+        if self.visible:
+            return referrals
+        if self.actor is None or self.actor.membership is None or self.actor.role == "statistician":
+            return referrals.none()
+        return referrals.filter(to_org_id=self.actor.organisation_id).exclude(
+            status=ReferralStatus.DRAFT
+        )
+
     @cached_property
     def hidden_org_ids(self) -> set[int]:
         """Organisations named "a facility of the network" to this reader."""

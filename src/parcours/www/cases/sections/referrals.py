@@ -6,7 +6,6 @@ from django.utils import timezone
 
 from parcours.cases import sharing_refusal
 from parcours.referrals.enums import ReferralStatus, ServiceKind
-from parcours.referrals.models import Referral
 
 
 def context(view, forms) -> dict:
@@ -15,11 +14,7 @@ def context(view, forms) -> dict:
     to its organisation."""
     now = timezone.now()
     actor, case = view.actor, view.case
-    referrals = (
-        Referral.objects.filter(case=case)
-        .visible_to(actor)
-        .select_related("service", "to_org", "from_org")
-    )
+    referrals = view.case_referrals().select_related("service", "to_org", "from_org")
     if not view.editable:
         mine = referrals.filter(to_org_id=actor.organisation_id).exclude(
             status=ReferralStatus.DRAFT
