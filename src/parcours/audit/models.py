@@ -47,7 +47,12 @@ class JournalEntry(models.Model):
 
     class Meta:
         ordering = ["seq"]
-        indexes = [models.Index(fields=["at"])]
+        # (object_ref, seq): a person's access history, newest first, read through the index of
+        # its references rather than by walking the whole journal backwards (issue 14).
+        indexes = [
+            models.Index(fields=["at"]),
+            models.Index(fields=["object_ref", "-seq"], name="journal_object_newest"),
+        ]
 
     def __str__(self):
         return f"#{self.seq} {self.action} {self.object_ref}"
