@@ -242,3 +242,21 @@ def test_a_reader_without_the_identity_group_does_not_learn_the_persons_age(refe
     assert not hidden.minor and "age is not shared" in " ".join(hidden.reasons)
     shown = screening.qualification_of(found, young, reader=referent.actor)
     assert shown.minor
+
+
+def test_the_database_keeps_one_draft_per_organisation_and_case(referent, case):
+    """Two clicks at the same moment: the second insert is refused by the database, and the
+    service hands back the draft the first one made."""
+    from django.db import IntegrityError, transaction
+
+    first = screening.start(referent.actor, case)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Screening.objects.create(
+            case=case,
+            organisation=first.organisation,
+            created_by=first.created_by,
+            catalogue_version=first.catalogue_version,
+            created_at=first.created_at,
+            updated_at=first.updated_at,
+        )
+    assert screening.start(referent.actor, case) == first

@@ -222,3 +222,27 @@ def test_a_note_too_long_is_refused_by_the_rule_itself(participant, case):
     with pytest.raises(DomainError):
         stages.record_stage(participant.actor, case, "identified", TODAY(), note="x" * 2001)
     assert not Stage.objects.filter(case=case).exists()
+
+
+def test_a_save_of_the_forms_from_a_stale_page_is_refused_and_changes_nothing(
+    referent, participant, case
+):
+    """The gendarme and the referent open the page at the same time: the gendarme's save goes
+    through; the referent's, drawn before it, would erase it, and is refused."""
+    seen = exploitation.fingerprint(case)
+    exploitation.record_forms(
+        participant.actor, case, {"domestic_servitude": ["domestic_work"]}, expected=seen
+    )
+    with pytest.raises(DomainError):
+        exploitation.record_forms(referent.actor, case, {"sexual": []}, expected=seen)
+    assert [form.code for form, _s in exploitation.forms_of(case)] == ["domestic_servitude"]
+    exploitation.record_forms(
+        referent.actor,
+        case,
+        {"sexual": [], "domestic_servitude": ["domestic_work"]},
+        expected=exploitation.fingerprint(case),
+    )
+    assert len(exploitation.forms_of(case)) == 2
+    # The page computes it from what it read: the same value as from the database.
+    found = exploitation.forms_of(case)
+    assert exploitation.fingerprint(case, found=found) == exploitation.fingerprint(case)

@@ -39,6 +39,13 @@ class Screening(models.Model):
     class Meta:
         verbose_name = _("indicator screening")
         ordering = ["-updated_at", "-pk"]
+        constraints = [  # one open draft per organisation and case: two clicks make one
+            models.UniqueConstraint(
+                fields=["case", "organisation"],
+                condition=models.Q(status="draft"),
+                name="screening_one_draft",
+            )
+        ]
 
     def __str__(self):
         return f"screening {self.pk}"

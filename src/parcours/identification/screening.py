@@ -20,7 +20,7 @@ import dataclasses
 import datetime
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -171,25 +171,28 @@ def start(actor, case, *, now=None) -> Screening:
     if not can_screen(actor, case):
         raise NotAllowed(_("Your organisation does not take part in this case."))
     now = now or timezone.now()
-    with transaction.atomic():
-        draft = (
-            Screening.objects.filter(
-                case=case, organisation_id=actor.organisation_id, status=Screening.Status.DRAFT
+    drafts = Screening.objects.filter(
+        case=case, organisation_id=actor.organisation_id, status=Screening.Status.DRAFT
+    ).order_by("-updated_at", "-pk")
+    try:
+        with transaction.atomic():
+            draft = drafts.first()
+            if draft is not None:
+                return draft
+            screening = Screening.objects.create(
+                case=case,
+                organisation=actor.organisation,
+                created_by=actor.user,
+                catalogue_version=indicators.catalogue().version,
+                created_at=now,
+                updated_at=now,
             )
-            .order_by("-updated_at", "-pk")
-            .first()
-        )
-        if draft is not None:
-            return draft
-        screening = Screening.objects.create(
-            case=case,
-            organisation=actor.organisation,
-            created_by=actor.user,
-            catalogue_version=indicators.catalogue().version,
-            created_at=now,
-            updated_at=now,
-        )
-        record(actor, Action.SCREENING_START, case, reason=f"screening:{screening.pk}")
+            record(actor, Action.SCREENING_START, case, reason=f"screening:{screening.pk}")
+    except IntegrityError:  # a second click at the same moment started it: open that one
+        draft = drafts.first()
+        if draft is None:
+            raise
+        return draft
     return screening
 
 

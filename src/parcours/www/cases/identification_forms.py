@@ -67,6 +67,7 @@ class ExploitationFormsForm(DsfrBaseForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    fingerprint = forms.CharField(widget=forms.HiddenInput, required=False, max_length=16)
 
     def clean(self):
         data = super().clean()

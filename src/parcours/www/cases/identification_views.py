@@ -79,7 +79,9 @@ def case_exploitation(request, ref):
     form = ExploitationFormsForm(request.POST)
 
     def action(data):
-        exploitation.record_forms(request.actor, case, data["forms"])
+        exploitation.record_forms(
+            request.actor, case, data["forms"], expected=data["fingerprint"] or None
+        )
 
     if submit(request, form, action, _("Forms of exploitation recorded.")):
         return _back(case)

@@ -93,8 +93,9 @@ def context(view, forms) -> dict:
         )
         identification["forms_form"] = forms.get("forms_form") or ExploitationFormsForm(
             initial={
+                "fingerprint": exploitation.fingerprint(case, found=chosen),
                 "chosen": [form.code for form, _s in chosen]
-                + [f"{form.code}:{s.code}" for form, subs in chosen for s in subs]
+                + [f"{form.code}:{s.code}" for form, subs in chosen for s in subs],
             }
         )
         if period is not None:
