@@ -213,30 +213,9 @@ def test_latest_for_gives_the_newest_readable_screening_with_its_qualification(
 def test_a_reader_without_the_identity_group_does_not_learn_the_persons_age(referent):
     """A partner that sees only the social group wrote a screening of a minor: its page
     assesses the means as for an adult and says why; the referent's reads the minor's route."""
-    from parcours.cases import services as cases
-    from parcours.cases.enums import LegalBasis, SharingBasis
-    from parcours.core.actor import actor_for
-    from tests.personas import make_persona
+    from tests.identification.builders import girl_with_a_social_partner
 
-    young = cases.open_case(
-        referent.actor,
-        {
-            "given_names": "Mia",
-            "family_name": "Fictive",
-            "birth_date": {"year": timezone.localdate().year - 15, "approximate": True},
-        },
-    )
-    social = make_persona("partner-social", dep="33")
-    cases.add_participant(
-        referent.actor,
-        young,
-        organisation=social.actor.organisation,
-        role="support",
-        groups=["social"],
-        basis=SharingBasis.LEGAL,
-        legal_basis=LegalBasis.CHILD_PROTECTION,
-    )
-    social.actor = actor_for(social.user)
+    young, social = girl_with_a_social_partner(referent)
     found = screening.start(social.actor, young)
     hidden = screening.qualification_of(found, young, reader=social.actor)
     assert not hidden.minor and "age is not shared" in " ".join(hidden.reasons)

@@ -208,32 +208,9 @@ def test_the_list_and_the_page_agree_for_a_reader_who_may_not_know_the_age(clien
     purpose observed. The stored recommendation (true age: no means needed) is "presumed
     victim"; what the partner reads everywhere is assessed as for an adult, "to examine", so
     that comparing two pages does not tell it she is a minor (review of issue 13)."""
-    from django.utils import timezone
+    from tests.identification.builders import girl_with_a_social_partner
 
-    from parcours.cases import services as cases
-    from parcours.cases.enums import LegalBasis, SharingBasis
-    from parcours.core.actor import actor_for
-    from tests.personas import make_persona
-
-    young = cases.open_case(
-        referent.actor,
-        {
-            "given_names": "Mia",
-            "family_name": "Fictive",
-            "birth_date": {"year": timezone.localdate().year - 15, "approximate": True},
-        },
-    )
-    social = make_persona("partner-social", dep="33")
-    cases.add_participant(
-        referent.actor,
-        young,
-        organisation=social.actor.organisation,
-        role="support",
-        groups=["social"],
-        basis=SharingBasis.LEGAL,
-        legal_basis=LegalBasis.CHILD_PROTECTION,
-    )
-    social.actor = actor_for(social.user)
+    young, social = girl_with_a_social_partner(referent)
     found = screening.start(social.actor, young)
     done = screening.complete(
         social.actor,
