@@ -3,8 +3,10 @@
 parcours demo [--no-serve]     migrate, load the fictional demo data, print the accounts, serve
 parcours serve                 check the keys against the database, then serve with gunicorn
 parcours worker [--once]       the periodic work (deadlines, lost contact) every --every seconds
-parcours audit verify          check the journal's hash chain; non-zero exit on the first bad entry
-parcours keys generate         print fresh keys for PARCOURS_FIELD_KEYS / PARCOURS_BLIND_INDEX_KEY
+parcours audit verify [--full] check the journal's batches and entries; non-zero exit if one is bad
+parcours audit seal            seal the journal's new entries now (the worker does it every round)
+parcours audit public-key      print the journal signing key's public half, for the auditors
+parcours keys generate         print fresh keys (fields, blind index, journal signing)
 parcours keys check            compare the keys with the database
 parcours keys rotate           re-encrypt every value with the current (first) key, journaled
 parcours retention [--dry-run] archive closed cases, anonymise people (docs/retention.md)
@@ -25,6 +27,7 @@ def main(argv: list[str] | None = None) -> None:
 
         print(f"PARCOURS_FIELD_KEYS=k1:{new_key_text()}")
         print(f"PARCOURS_BLIND_INDEX_KEY={new_key_text()}")
+        print(f"PARCOURS_JOURNAL_SIGNING_KEY={new_key_text()}")
         return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parcours.settings")
     from django.core.exceptions import ImproperlyConfigured

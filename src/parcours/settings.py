@@ -355,6 +355,17 @@ TURNING_18_NOTICE_MONTHS = envconfig.integer(
     "PARCOURS_TURNING_18_NOTICE_MONTHS", default=6, minimum=1, maximum=12
 )
 
+# The journal: the worker seals the entries written since its last round into signed batches of
+# at most JOURNAL_BATCH_MAX entries, and appends each batch's root to JOURNAL_ROOTS_FILE (one JSON
+# line each; put it where the database's administrators cannot rewrite it: another disk, a
+# write-once mount, a copy shipped off the machine). Empty: no file (the test mode's default).
+JOURNAL_BATCH_MAX = envconfig.integer(
+    "PARCOURS_JOURNAL_BATCH_MAX", default=10000, minimum=1, maximum=1000000
+)
+JOURNAL_ROOTS_FILE = os.environ.get(
+    "PARCOURS_JOURNAL_ROOTS_FILE", "" if MODE == "test" else str(DATA_DIR / "journal-roots.jsonl")
+)
+
 # Public reports: at most REPORT_RATE_LIMIT per address every REPORT_RATE_WINDOW_MINUTES.
 REPORT_RATE_LIMIT = envconfig.integer("PARCOURS_REPORT_RATE_LIMIT", default=5, minimum=1)
 REPORT_RATE_WINDOW_MINUTES = envconfig.integer(

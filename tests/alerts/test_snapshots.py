@@ -29,14 +29,16 @@ PARAMS = {
     "reflection_ending": {"days": 4},  # identification.reflection
     "report_received": {"departement": "Gironde (33)"},  # reporting.submit
     "report_without_coordination": {"departement": "Gironde (33)"},  # reporting.submit
+    "journal_root": {"day": "2026-12-01", "number": 42, "hash": "ab" * 32},  # audit.sealing
 }
 # Kinds told with no link: the organisation no longer sees the case (referrals.consent), the
-# notice names nobody and no case (cases.sharing_refusal).
-NO_LINK = {"consent_withdrawn", "sharing_refused"}
+# notice names nobody and no case (cases.sharing_refusal), the journal's daily seal is about no
+# case (audit.sealing).
+NO_LINK = {"consent_withdrawn", "sharing_refused", "journal_root"}
 
 
 def _ref_and_link(kind):
-    if kind == "sharing_refused":
+    if kind in ("sharing_refused", "journal_root"):
         return "", ""
     if kind.startswith("referral_"):
         return REFERRAL_REF, reverse("referral_detail", kwargs={"ref": REFERRAL_REF})

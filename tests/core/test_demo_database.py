@@ -86,9 +86,17 @@ def test_demo_twice_neither_fails_nor_duplicates(demo_dir):
 
 
 def test_demo_database_journal_verifies(demo_dir):
+    """The demo seals what it journaled and exports the roots: verify checks them against the
+    roots file; a second run reads only what was sealed since (nothing)."""
     result = run(["audit", "verify"], demo_dir)
     assert result.returncode == 0, result.stderr
-    assert re.search(r"journal intact: \d+ entries", result.stdout)
+    found = re.search(r"journal intact: (\d+) batches, (\d+) entries", result.stdout)
+    assert found and int(found[1]) >= 1 and int(found[2]) > 0, result.stdout
+    assert "(0 not sealed yet)" in result.stdout
+    roots = (demo_dir / "journal-roots.jsonl").read_text().splitlines()
+    assert len(roots) == int(found[1])
+    again = run(["audit", "verify"], demo_dir)
+    assert again.returncode == 0 and "0 entries sealed after batch" in again.stdout, again.stdout
 
 
 def test_server_refuses_to_start_with_a_wrong_key(demo_dir):

@@ -36,6 +36,14 @@ KINDS = {
         None,
     ),
     "conference_cancelled": (_("Case %(ref)s: the case conference was cancelled"), None),
+    "journal_root": (
+        _("Journal seal of %(day)s: batch %(number)s"),
+        _(
+            "The journal's fingerprint at batch %(number)s is %(hash)s. Keep this e-mail: an "
+            "audit compares it with the journal, which nobody can then rewrite unseen, not even "
+            "with full rights on the database."
+        ),
+    ),
     "placement_proposed": (_("A safe place is requested from your facility (case %(ref)s)"), None),
     "placement_accepted": (_("Case %(ref)s: the facility accepted the person"), None),
     "placement_declined": (_("Case %(ref)s: the facility declined"), None),

@@ -7,3 +7,10 @@ class AuditConfig(AppConfig):
 
     def ready(self):
         from parcours.audit import signals  # noqa: F401  (sign-in events)
+        from parcours.audit.sealing import export_roots, seal, send_daily_root
+        from parcours.core import worker
+
+        # Last in each round, so that what the other steps journaled is sealed in the same round.
+        worker.register("journal entries sealed", seal, order=98)
+        worker.register("journal roots exported", export_roots, order=99)
+        worker.register("journal roots sent to the coordination", send_daily_root, order=99)

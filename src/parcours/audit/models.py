@@ -1,8 +1,12 @@
-"""The journal: an append-only, hash-chained record of every read and write of personal data.
+"""The journal: an append-only, tamper-evident record of every read and write of personal data.
 
-Each entry's hash covers its content and the previous entry's hash, so editing, removing or
-re-ordering rows breaks the chain at a point that ``parcours audit verify`` names. The ORM refuses
-updates and deletes, and database triggers refuse them too (see migration 0002).
+Each entry is written in the request with a number from a sequence and its own hash (no lock
+shared by the country). The worker then seals the entries written since its last round into a
+``JournalBatch``: the Merkle root of their hashes, chained onto the previous batch, signed with a
+key the database does not hold, and exported outside it (see ``audit/sealing.py`` and ADR 0004).
+Editing, removing or moving a sealed entry breaks its batch's root; rewriting a batch breaks its
+signature and the exported roots. The ORM refuses updates and deletes, and database triggers
+refuse them too (``audit/triggers.py``).
 """
 
 from django.conf import settings
@@ -40,8 +44,19 @@ class JournalEntry(models.Model):
     related_ref = models.CharField(max_length=32, blank=True, db_index=True)
     groups = models.JSONField(default=list)
     reason = EncryptedTextField(blank=True, default="")
-    prev_hash = models.CharField(max_length=64)
+    # The hash of the entry before it, for the entries written while the journal was one chain
+    # (before issue 14); empty since. Covered by ``hash`` either way.
+    prev_hash = models.CharField(max_length=64, blank=True, default="")
     hash = models.CharField(max_length=64)
+    # Set once, by the worker, when the entry is sealed; the only column that may change.
+    batch = models.ForeignKey(
+        "audit.JournalBatch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        db_index=False,
+    )
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -49,9 +64,15 @@ class JournalEntry(models.Model):
         ordering = ["seq"]
         # (object_ref, seq): a person's access history, newest first, read through the index of
         # its references rather than by walking the whole journal backwards (issue 14).
+        # (batch, seq): a batch's entries in order, for the verification; the unsealed ones are
+        # the worker's next batch.
         indexes = [
             models.Index(fields=["at"]),
             models.Index(fields=["object_ref", "-seq"], name="journal_object_newest"),
+            models.Index(fields=["batch", "seq"], name="journal_batch_seq"),
+            models.Index(
+                fields=["seq"], name="journal_unsealed", condition=models.Q(batch__isnull=True)
+            ),
         ]
 
     def __str__(self):
@@ -72,12 +93,50 @@ class JournalEntry(models.Model):
             return self.action
 
 
-class JournalHead(models.Model):
-    """One row holding the last sequence number and hash; locked while an entry is appended so
-    two requests never chain onto the same predecessor, and so removing the last entries shows."""
+class JournalBatch(models.Model):
+    """The entries the worker sealed in one go: how many, the Merkle root of their hashes (in
+    ``seq`` order), the hash of the batch before, and this batch's own hash, signed. Numbered
+    from 1 without gaps; written once, never changed (ORM and triggers)."""
 
-    last_seq = models.BigIntegerField(default=0)
-    last_hash = models.CharField(max_length=64, default="0" * 64)
+    number = models.BigIntegerField(primary_key=True)
+    sealed_at = models.DateTimeField()
+    count = models.PositiveIntegerField()
+    first_seq = models.BigIntegerField()
+    last_seq = models.BigIntegerField()
+    root = models.CharField(max_length=64)
+    prev = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+    key_id = models.CharField(max_length=16)
+    signature = models.CharField(max_length=100)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["number"]
 
     def __str__(self):
-        return f"journal head #{self.last_seq}"
+        return f"journal batch #{self.number} ({self.count} entries)"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("The journal is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The journal is append-only.")
+
+
+class JournalCheckpoint(models.Model):
+    """A batch up to which ``parcours audit verify`` found every entry sound: the next run
+    re-reads only the entries sealed after it (the batches themselves are checked every time)."""
+
+    batch = models.ForeignKey(JournalBatch, on_delete=models.PROTECT, related_name="+")
+    batch_hash = models.CharField(max_length=64)
+    verified_at = models.DateTimeField()
+    entries = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["-batch"]
+
+    def __str__(self):
+        return f"journal verified up to batch #{self.batch_id}"

@@ -27,10 +27,24 @@ class Command(BaseCommand):
             data.load()
         finally:
             settings.EMAIL_BACKEND = backend
+        self.seal_journal()
         self.print_accounts()
         if not options["no_serve"]:
             self.stdout.write(f"\nParcours demo on {_address(options['bind'])}  (Ctrl-C to stop)\n")
             call_command("serve", bind=options["bind"], workers=2)
+
+    def seal_journal(self):
+        """Seal what loading journaled (the worker would, at its next round) and export the
+        roots. A roots file left by an earlier demo database (deleted since) is set aside: it
+        describes a journal that no longer exists."""
+        from parcours.audit.models import JournalBatch
+        from parcours.audit.sealing import export_roots, roots_path, seal
+
+        path = roots_path()
+        if path and path.exists() and not JournalBatch.objects.exists():
+            path.rename(path.with_name(f"{path.name}.earlier-demo"))
+        seal()
+        export_roots()
 
     def print_accounts(self):
         self.stdout.write("\nDemo accounts (fictional), password for all: " + data.DEMO_PASSWORD)
