@@ -210,6 +210,12 @@ class ContactForm(DsfrBaseForm):
     )
     request_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
+    def __init__(self, *args, **kwargs):
+        # Its own ids on the case page, where the appointment and identification-stage forms
+        # also have "at" and "note" (a label would name the other form's field).
+        kwargs.setdefault("auto_id", "id_contact_%s")
+        super().__init__(*args, **kwargs)
+
     def clean_at(self):
         at = self.cleaned_data.get("at")
         if at and at > timezone.now() + datetime.timedelta(minutes=5):
