@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 
 CHILD = """
-import json, os, time
+import json, os, resource, time
 import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parcours.settings")
 django.setup()
@@ -35,16 +35,30 @@ from parcours.demo.seed import country
 from parcours.cases.models import Contact, Event
 from parcours.audit.models import JournalEntry
 from parcours.people.models import SearchToken
+from parcours.alerts.models import Notification
+from parcours.cases.models import Appointment
+from parcours.conferences.models import Conference
+from parcours.shelter.models import Placement
 started = time.perf_counter()
 country.ensure(None)
 built = time.perf_counter()
+mine = resource.getrusage(resource.RUSAGE_SELF)
 with open(os.devnull, "w") as quiet:
     people, batch = int(os.environ["BENCH_PEOPLE"]), int(os.environ["BENCH_BATCH"])
-    seed.run(people_count=people, batch_size=batch, seed=42, stream=quiet)
+    workers = int(os.environ["BENCH_WORKERS"]) if os.environ["BENCH_WORKERS"] else None
+    seed.run(people_count=people, batch_size=batch, seed=42, stream=quiet, workers=workers)
 done = time.perf_counter()
+after = resource.getrusage(resource.RUSAGE_SELF)
+workers_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"country": built - started, "people": done - built,
+                  "cpu_writer": after.ru_utime + after.ru_stime - mine.ru_utime - mine.ru_stime,
+                  "cpu_workers": workers_cpu.ru_utime + workers_cpu.ru_stime,
                   "events": Event.objects.count(), "contacts": Contact.objects.count(),
-                  "journal": JournalEntry.objects.count(), "tokens": SearchToken.objects.count()}))
+                  "journal": JournalEntry.objects.count(), "tokens": SearchToken.objects.count(),
+                  "placements": Placement.objects.count(),
+                  "appointments": Appointment.objects.count(),
+                  "conferences": Conference.objects.count(),
+                  "notifications": Notification.objects.count()}))
 """
 
 
@@ -88,7 +102,15 @@ def _report(label: str, results: list[dict], people: int) -> None:
         f"  people: {seconds:.1f} s  {people / seconds:,.0f} people/s  "
         f"{last['events'] / seconds:,.0f} events/s  "
         f"({last['events']:,} events, {last['contacts']:,} contacts, "
-        f"{last['journal']:,} journal entries, {last['tokens']:,} search tokens)"
+        f"{last['journal']:,} journal entries, {last['tokens']:,} search tokens, "
+        f"{last['placements']:,} placements, {last['appointments']:,} appointments, "
+        f"{last['conferences']:,} conferences, {last['notifications']:,} notifications)"
+    )
+    writer = statistics.median(r["cpu_writer"] for r in results)
+    workers = statistics.median(r["cpu_workers"] for r in results)
+    print(
+        f"  CPU: writing process {writer:.1f} s ({people / writer:,.0f} people/s of its CPU), "
+        f"generating workers {workers:.1f} s in all"
     )
     hours = 1_000_000 / (people / seconds) / 3600
     print(f"  at this pace 1,000,000 people would take {hours:.1f} h")
@@ -99,12 +121,16 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=2000)
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--workers", default="", help="generating processes (default: the seed's, one per core)"
+    )
     args = parser.parse_args()
     env = {
         **os.environ,
         "PARCOURS_MODE": "test",
         "BENCH_PEOPLE": str(args.people),
         "BENCH_BATCH": str(args.batch),
+        "BENCH_WORKERS": args.workers,
     }
     url = env.pop("DATABASE_URL", "")
     _report("SQLite", [_sqlite_run(env) for _ in range(args.runs)], args.people)

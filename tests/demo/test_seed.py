@@ -31,13 +31,14 @@ DEPS = "33,69,75"
 pytestmark = pytest.mark.django_db
 
 
-def _seed(people_count=120, batch=40, seed_number=42, deps=DEPS):
+def _seed(people_count=120, batch=40, seed_number=42, deps=DEPS, workers=None):
     call_command(
         "seed",
         people=people_count,
         batch=batch,
         seed=seed_number,
         departements=deps,
+        workers=workers,
         stdout=io.StringIO(),
         stderr=io.StringIO(),
     )
@@ -50,6 +51,10 @@ def _counts():
     models += ["cases.Contact", "cases.Participant", "cases.Task", "referrals.Referral"]
     models += ["referrals.Consent", "referrals.ReferralTransition", "audit.JournalEntry"]
     models += ["accounts.Organisation", "accounts.User", "accounts.Membership"]
+    models += ["shelter.RiskAssessment", "shelter.DangerZone", "shelter.PlacementRequest"]
+    models += ["shelter.Placement", "shelter.PlacementTransition", "cases.Appointment"]
+    models += ["conferences.Conference", "conferences.Invitation", "conferences.Decision"]
+    models += ["alerts.Notification"]
     return {name: apps.get_model(name).objects.count() for name in models}
 
 
@@ -157,11 +162,12 @@ def test_an_interrupted_seed_goes_on_where_it_stopped_and_makes_the_same_data(mo
 
 def test_the_same_seed_gives_the_same_names_and_another_seed_others():
     the_country = country.ensure(DEPS.split(","))
-    now = timezone.now()
+    run = seed.find_or_start(people_count=30, batch_size=30, seed=42, departements=DEPS.split(","))
+    context = seed.context(run, the_country)
 
     def names_of(text):
-        batch = people.generate(random.Random(text), the_country, first_index=0, count=30, now=now)
-        return [(p.given_names, p.family_name, p.ref) for p in batch.people]
+        batch = people.generate(random.Random(text), context, first_index=0, count=30)
+        return [(given, family, ref) for ref, given, family in batch.names]
 
     assert names_of("42:0") == names_of("42:0")
     assert names_of("42:0") != names_of("43:0")
@@ -202,14 +208,15 @@ def test_unknown_departement_is_refused_and_nothing_is_written():
     assert not Organisation.objects.exists() and not SeedRun.objects.exists()
 
 
-def test_record_entries_chains_onto_the_journal():
-    record(None, "system.demo")
+def test_record_entries_numbers_after_the_journal():
+    first = record(None, "system.demo")
     the_country = country.ensure(["33"])
     org = the_country.of_kind("33", "association")[0]
     user = the_country.member(random.Random(1), org, "caseworker")
     who = people.Who(user, org)
     entries = record_entries([(who, "case.view", None, None, ("identity",), "", None)] * 3)
-    assert [e.seq for e in entries] == [2, 3, 4]
+    seqs = [e.seq for e in entries]
+    assert seqs == sorted(seqs) and seqs[0] > first.seq and len(set(seqs)) == 3
     assert verify().ok and verify().checked == 4
 
 
@@ -219,3 +226,123 @@ def test_progress_line_says_how_far_and_how_long():
     line = progress.line(250, events=5000)
     assert "250/1,000 people (25 %)" in line
     assert "25 people/s" in line and "500 events/s" in line and "ETA 0:00:30" in line
+
+
+def test_a_seed_places_people_plans_appointments_holds_conferences_and_notifies():
+    from parcours.alerts import inbox
+    from parcours.alerts.kinds import title_for
+    from parcours.alerts.models import Notification
+    from parcours.cases.models import Appointment, Task
+    from parcours.conferences.models import Conference
+    from parcours.shelter import safety
+    from parcours.shelter.models import Placement
+    from parcours.shelter.zones import needs_assessment
+
+    _seed(people_count=400, batch=200)
+    cases = Case.objects.count()
+    # Placements: a request met by a facility that accepted, after some that declined.
+    arrived = Placement.objects.filter(status="arrived").select_related("facility", "case")
+    assert 0.03 <= arrived.count() / cases <= 0.3
+    assert Placement.objects.filter(status="declined").exclude(decline_code="").exists()
+    for placement in arrived[:40]:
+        case = placement.case
+        assert placement.request.status == "placed" and placement.arrived_at is not None
+        assert not needs_assessment(case)  # nobody is placed before their safety is assessed
+        place = safety.Place(
+            departement=placement.facility.departement,
+            lat=placement.facility.lat,
+            lon=placement.facility.lon,
+            label="",
+        )
+        assert safety.violations(case, place) == []  # outside every danger zone
+        host = case.participants.get(organisation=placement.facility.organisation, active=True)
+        assert host.role == "shelter" and "location" in host.groups
+        assert list(placement.transitions.values_list("to_status", flat=True)) == [
+            "proposed",
+            "accepted",
+            "arrived",
+        ]
+        assert case.events.filter(kind="placement", data__placement=placement.pk).exists()
+    # Appointments: attended by organisations of the pathway, their purpose decrypts.
+    appointments = Appointment.objects.prefetch_related("attendees").select_related("case")
+    assert 0.25 <= appointments.values("case").distinct().count() / cases <= 0.65
+    for appointment in appointments[:40]:
+        case = appointment.case
+        allowed = {case.referent_org_id, *case.participants.values_list("organisation", flat=True)}
+        attending = {org.pk for org in appointment.attendees.all()}
+        assert case.referent_org_id in attending and attending <= allowed
+        assert appointment.purpose and appointment.created_at < appointment.at
+    # Conferences: held ones with the person's consent and decisions that became tasks.
+    conferences = Conference.objects.all()
+    assert 0.01 <= conferences.count() / cases <= 0.15
+    held = conferences.filter(status="held")
+    assert held.exists()
+    for conference in held:
+        assert conference.consent.language
+        for decision in conference.decisions.select_related("task"):
+            assert isinstance(decision.task, Task) and decision.task.case_id == conference.case_id
+        assert conference.invitations.filter(organisation=conference.case.referent_org).exists()
+    # Notifications: codes and references only, each readable, in its organisation's inbox.
+    notifications = Notification.objects.all()
+    assert notifications.count() > cases / 2
+    refs = set(Case.objects.values_list("ref", flat=True))
+    refs |= set(Referral.objects.values_list("ref", flat=True))
+    for notification in notifications[:200]:
+        assert notification.ref in refs and notification.link.startswith("/")
+        assert title_for(notification)
+    notification = notifications.filter(kind="referral_refused").first()
+    org = notification.organisation
+    reader = actor_for(org.memberships.filter(role="caseworker").first().user, org)
+    assert notification in inbox.for_actor(reader)
+    # Every seeded text is encrypted at rest.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT purpose, place FROM cases_appointment LIMIT 5")
+        assert all(v.startswith("v1.") for row in cursor.fetchall() for v in row)
+
+
+def _events():
+    """Each event, its ids replaced by what does not depend on the database's sequences (on
+    PostgreSQL, a rolled-back run still moved them)."""
+    names = dict(Organisation.objects.values_list("pk", "name"))
+
+    def data(event):
+        return sorted(
+            (key, names[value] if key == "organisation_id" else "#" if key in IDS else value)
+            for key, value in event.data.items()
+        )
+
+    return sorted(
+        (e.case.ref, e.kind, e.summary, data(e), e.at, e.by_org.name)
+        for e in Event.objects.select_related("case", "by_org")
+    )
+
+
+IDS = ("conference", "placement")
+
+
+def test_worker_processes_make_the_same_data_as_one_process(monkeypatch):
+    # Both runs count their dates back from the same moment.
+    anchor = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: anchor)
+    with pytest.raises(_Rollback), transaction.atomic():
+        _seed(people_count=90, batch=30, workers=0)
+        alone, alone_names = _counts(), _names()
+        alone_events = _events()
+        raise _Rollback
+    _seed(people_count=90, batch=30, workers=2)
+    assert _counts() == alone
+    assert _names() == alone_names
+    assert _events() == alone_events
+    assert verify().ok
+
+
+def test_rows_written_after_a_seed_take_ids_after_its_block():
+    _seed(people_count=20, batch=10, seed_number=5)
+    seeded = set(Person.objects.values_list("pk", flat=True))
+    later = Person.objects.create(family_name="Après")  # an intake, once the seed is done
+    assert later.pk > max(seeded)
+    # The run cannot grow into ids the application has used since; another seed can run.
+    with pytest.raises(CommandError, match="cannot grow"):
+        _seed(people_count=30, batch=10, seed_number=5)
+    _seed(people_count=10, batch=10, seed_number=6)
+    assert Person.objects.count() == 31

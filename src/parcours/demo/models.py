@@ -10,7 +10,7 @@ class SeedRun(models.Model):
     which batches are in the database: a re-run continues with the next one. ``first_index``
     numbers the run's people among every seeded person (their references derive from it), and
     ``anchor`` is the moment the run's dates are counted back from, so that a resumed batch
-    makes exactly the data it would have made in one go.
+    makes exactly the data it would have made in one go, with the same ids (``id_bases``).
     """
 
     seed = models.BigIntegerField()
@@ -19,6 +19,9 @@ class SeedRun(models.Model):
     departements = models.JSONField(default=list)
     first_index = models.BigIntegerField()
     anchor = models.DateTimeField()
+    # The first id of each kind of row the run chooses the ids of (``seed.ids``): the run's
+    # block of ids, reserved when it started.
+    id_bases = models.JSONField(default=dict)
     batches_done = models.PositiveIntegerField(default=0)
     people_done = models.PositiveIntegerField(default=0)
     started_at = models.DateTimeField(auto_now_add=True)

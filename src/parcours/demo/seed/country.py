@@ -7,9 +7,11 @@ Built once per database (``ensure``): organisations are found again by name, so 
 ``parcours demo``'s business) and e-mail addresses under ``.invalid``.
 """
 
+import itertools
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -90,7 +92,22 @@ class Country:
     orgs: dict[str, dict[str, list[Organisation]]] = field(default_factory=dict)
     members: dict[int, dict[str, list[User]]] = field(default_factory=dict)
     services: dict[str, list[Service]] = field(default_factory=dict)
+    facilities: list = field(default_factory=list)  # shelter facilities, with their organisation
     national: Organisation | None = None
+
+    @cached_property
+    def cum_weights(self) -> list[int]:
+        return list(itertools.accumulate(self.weights))
+
+    @cached_property
+    def orgs_by_id(self) -> dict[int, Organisation]:
+        orgs = [o for by_kind in self.orgs.values() for kind in by_kind.values() for o in kind]
+        return {o.pk: o for o in [*orgs, *([self.national] if self.national else [])]}
+
+    @cached_property
+    def users_by_id(self) -> dict[int, User]:
+        by_role = [users for roles in self.members.values() for users in roles.values()]
+        return {user.pk: user for users in by_role for user in users}
 
     def of_kind(self, dep: str, kind: str) -> list[Organisation]:
         return self.orgs.get(dep, {}).get(kind, [])
@@ -294,4 +311,11 @@ def load(deps) -> Country:
     )
     for service in services.order_by("organisation_id", "kind", "pk"):
         country.services.setdefault(service.organisation.departement, []).append(service)
+    from parcours.shelter.models import Facility
+
+    country.facilities = list(
+        Facility.objects.filter(organisation__in=orgs, active=True)
+        .select_related("organisation")
+        .order_by("departement", "name", "pk")
+    )
     return country

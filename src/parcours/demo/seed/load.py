@@ -1,26 +1,27 @@
-"""Bulk writing of a generated batch: ``bulk_create`` in the order of the foreign keys, with the
-values encrypted once each by the encrypted fields themselves (``core.fields``), the search
-tokens computed by ``people.search.tokens_for``, and the journal chained by
-``audit.journal.record_entries``. The rows nobody points at (search tokens, events, contacts,
-journal entries, logs) skip Django's per-row SQL compilation: their values are prepared by the
-fields (the same ``get_db_prep_save`` as ``bulk_create``) and sent by ``COPY`` on PostgreSQL
-(psycopg's ``cursor.copy``), by one prepared ``INSERT`` run many times on SQLite.
+"""Bulk writing of a generated batch: its rows (already as the database takes them, encrypted,
+with their ids: ``seed.people``) table after table in the order of the foreign keys, sent by
+``COPY`` on PostgreSQL (psycopg's ``cursor.copy``) and by one prepared ``INSERT`` run many
+times on SQLite; then the journal, numbered and hashed by ``audit.journal.record_entries`` and
+written the same way (its entries' values prepared as their fields would: :func:`insert`).
 
-Nothing here calls a model's ``save()``.
+Nothing here calls a model's ``save()`` or builds the rows' model instances.
 """
+
+import operator
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
 
 from parcours.audit.journal import record_entries
 from parcours.audit.models import JournalEntry
-from parcours.cases.models import Case, Contact, Event, Participant, Task, Transition
-from parcours.core.refs import new_reference
-from parcours.people.models import Person, SearchToken
-from parcours.referrals.models import Consent, Referral, ReferralTransition
+from parcours.cases.models import Case
+from parcours.core.fields import EncryptedMixin
+from parcours.demo.seed.people import Who
+from parcours.demo.seed.rows import Named, Sealer
+from parcours.people.models import Person
+from parcours.referrals.models import Referral
 
-CHUNK = 2000
-# Fields whose value (a str, int or bool the generator set) is what the database takes: no
-# preparation needed. Foreign keys are their id. Every other field prepares its value.
+CHUNK = 10_000
+# Fields whose value (a str, int, float, bool or None) is what the database takes.
 PLAIN = (
     models.CharField,
     models.BooleanField,
@@ -28,93 +29,122 @@ PLAIN = (
     models.BigIntegerField,
     models.PositiveIntegerField,
     models.PositiveSmallIntegerField,
+    models.SmallIntegerField,
+    models.FloatField,
 )
+RELATED = {"person": Person, "referral": Referral}
 
 
-def _free_refs(model, objects, prefix: str) -> None:
-    """A seeded reference already taken by a row the seed did not write (the demo's, a real
-    intake's) is replaced by a random free one: the seeded ones never collide among themselves."""
-    refs = [obj.ref for obj in objects]
-    taken = set()
-    for start in range(0, len(refs), CHUNK):
-        taken |= set(
-            model._base_manager.filter(ref__in=refs[start : start + CHUNK]).values_list(
-                "ref", flat=True
-            )
-        )
-    used = set(refs)
-    for obj in objects:
-        if obj.ref in taken:
-            ref = new_reference(prefix)
-            while ref in used or model._base_manager.filter(ref=ref).exists():
-                ref = new_reference(prefix)
-            obj.ref = ref
-            used.add(ref)
-
-
-def _rows(model, objects):
-    """The columns (every concrete field but the id) and each object's values as Django would
-    write them: ``pre_save`` then ``get_db_prep_save``, so encrypted fields encrypt (once)
-    and JSON is serialised exactly as ``bulk_create`` does."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    connection = connections[DEFAULT_DB_ALIAS]  # the wrapper itself, not the per-call proxy
-    plain = [type(f) in PLAIN or f.is_relation for f in fields]
-    rows = []
-    for obj in objects:
-        obj._prepare_related_fields_for_save(operation_name="bulk_create")
-        values = obj.__dict__
-        rows.append(
-            [
-                values[f.attname] if raw else f.get_db_prep_save(f.pre_save(obj, True), connection)
-                for f, raw in zip(fields, plain, strict=True)
-            ]
-        )
-    return [f.column for f in fields], rows
-
-
-def insert(model, objects) -> None:
-    """Insert ``objects`` whose ids nobody needs afterwards: ``COPY`` on PostgreSQL, one
-    prepared ``INSERT`` run many times elsewhere; no per-row SQL compilation."""
-    if not objects:
+def insert_rows(table: str, columns: list[str], rows) -> None:
+    """Insert ``rows`` (tuples in ``columns`` order, values as the database takes them)."""
+    if not rows:
         return
-    columns, rows = _rows(model, objects)
     connection = connections[DEFAULT_DB_ALIAS]
-    table = connection.ops.quote_name(model._meta.db_table)
+    quoted = connection.ops.quote_name(table)
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            with cursor.cursor.copy(f"COPY {quoted} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         else:
             marks = ", ".join(["%s"] * len(columns))
             # Names from the model's metadata, values as parameters.
-            sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
-            for start in range(0, len(rows), CHUNK * 5):
-                cursor.executemany(sql, rows[start : start + CHUNK * 5])
+            sql = f"INSERT INTO {quoted} ({names}) VALUES ({marks})"  # noqa: S608
+            for start in range(0, len(rows), CHUNK):
+                cursor.executemany(sql, rows[start : start + CHUNK])
 
 
-def write(batch) -> None:
+def _converters(model, values):
+    """For each concrete field but the id: how to read its value off an instance, as the
+    database takes it (what ``pre_save`` then ``get_db_prep_save`` would give)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    out = []
+    for f in model._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        if f.is_relation or type(f) in PLAIN:
+            out.append((f, None))
+        elif isinstance(f, EncryptedMixin):
+            out.append((f, Sealer(f)))  # a fresh nonce for each value
+        elif isinstance(f, models.DateTimeField) and not (f.auto_now or f.auto_now_add):
+            out.append((f, values.dt))
+        elif isinstance(f, models.JSONField) and f.encoder is None:
+            out.append((f, values.json))
+        else:
+            out.append((f, lambda value, f=f: f.get_db_prep_save(value, connection)))
+    return out
+
+
+def insert(model, objects, values, sealed=None) -> None:
+    """Insert model instances whose ids nobody needs afterwards (the journal's entries).
+    ``sealed``: attname -> the values of that encrypted field already sealed, one per object
+    in order (the workers seal the journal's reasons)."""
+    if not objects:
+        return
+    sealed = sealed or {}
+    converters = _converters(model, values)
+    columns = [f.column for f, _c in converters]
+    attnames = [f.attname for f, _c in converters]
+    raw = operator.itemgetter(*attnames) if len(attnames) > 1 else lambda d: (d[attnames[0]],)
+    json_of = {}
+
+    def as_json(value, dumps=values.json):  # a few distinct lists of groups, many rows
+        key = tuple(value)
+        text = json_of.get(key)
+        if text is None:
+            text = json_of[key] = dumps(value)
+        return text
+
+    fixes = [
+        (position, as_json if convert is values.json else convert)
+        for position, (f, convert) in enumerate(converters)
+        if convert is not None and f.attname not in sealed
+    ]
+    given = [(position, sealed[f.attname]) for position, (f, _c) in enumerate(converters)
+             if f.attname in sealed]  # fmt: skip
+    rows = []
+    append = rows.append
+    for number, obj in enumerate(objects):
+        row = list(raw(obj.__dict__))
+        for position, convert in fixes:
+            row[position] = convert(row[position])
+        for position, ready in given:
+            row[position] = ready[number]
+        append(row)
+    insert_rows(model._meta.db_table, columns, rows)
+
+
+def journal_rows(batch, ctx):
+    """The batch's journal rows as ``record_entries`` takes them: actors (user and
+    organisation of the country) and the objects named (``rows.Named``)."""
+    users, orgs = ctx.country.users_by_id, ctx.country.orgs_by_id
+    whos, cases = {}, {}
+    rows = []
+    append = rows.append
+    for user, org, action, case_key, related, groups, reason, at in batch.journal:
+        who = whos.get((user, org))
+        if who is None and (user, org) != (None, None):
+            who = whos[user, org] = Who(users.get(user), orgs.get(org))
+        case = cases.get(case_key)
+        if case is None:
+            case = cases[case_key] = Named(Case, *case_key)
+        if related is not None:
+            kind, ref, pk = related
+            related = Named(RELATED[kind], ref, pk)
+        append((who, action, case, related, groups, reason, at))
+    return rows
+
+
+def write(batch, ctx) -> None:
     """Save every row of ``batch`` (call inside the batch's transaction)."""
-    _free_refs(Person, batch.people, "P")
-    _free_refs(Case, batch.cases, "C")
-    _free_refs(Referral, batch.referrals, "R")
-    # The rows others point at are created with their ids returned; the rest are inserted.
-    Person.objects.bulk_create(batch.people, batch_size=CHUNK)
-    insert(
-        SearchToken,
-        [SearchToken(person_id=p.pk, kind=kind, digest=digest) for p, kind, digest in batch.tokens],
+    for name, table in ctx.tables:
+        rows = batch.rows.get(name)
+        if rows:
+            insert_rows(table.model._meta.db_table, table.db_columns, table.full(rows))
+    record_entries(
+        journal_rows(batch, ctx),
+        write=lambda entries: insert(
+            JournalEntry, entries, ctx.values, sealed={"reason": batch.journal_reasons}
+        ),
     )
-    Case.objects.bulk_create(batch.cases, batch_size=CHUNK)
-    for model, rows in (
-        (Transition, batch.transitions),
-        (Participant, batch.participants),
-        (Event, batch.events),
-        (Contact, batch.contacts),
-        (Task, batch.tasks),
-    ):
-        insert(model, rows)
-    Consent.objects.bulk_create(batch.consents, batch_size=CHUNK)
-    Referral.objects.bulk_create(batch.referrals, batch_size=CHUNK)
-    insert(ReferralTransition, batch.referral_transitions)
-    record_entries(batch.journal, write=lambda entries: insert(JournalEntry, entries))

@@ -18,6 +18,13 @@ class Command(BaseCommand):
         parser.add_argument("--batch", type=int, default=5000, help="People per transaction.")
         parser.add_argument("--seed", type=int, default=42, help="Same seed, same data.")
         parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="Processes that generate batches while this one writes (default: one per "
+            "core; 0: none).",
+        )
+        parser.add_argument(
             "--departements",
             default="",
             help="Comma-separated département codes (default: every département).",
@@ -37,6 +44,7 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 departements=codes,
                 stream=self.stderr,
+                workers=options["workers"],
             )
         except seed.SeedError as error:
             raise CommandError(str(error)) from None
