@@ -1,5 +1,7 @@
 """Pages as a user sees them: messages in their language, nothing half-saved, groups hidden."""
 
+import html
+import re
 import uuid
 
 import pytest
@@ -121,6 +123,35 @@ def test_referent_sees_the_access_history(client, referent, participant, case):
     page = client.get(reverse("person_detail", kwargs={"ref": case.person.ref})).content.decode()
     assert "Historique des accès" in page
     assert participant.actor.organisation.name in page
+
+
+def test_the_access_history_pages_back_to_the_first_entry(client, referent, participant, case):
+    """100 entries a page, newest first; "Older entries" goes on from the last one shown until
+    the case's opening, with no entry twice and none missed."""
+    from parcours.audit.enums import Action
+    from parcours.audit.journal import history_for, record
+
+    for _ in range(120):
+        record(participant.actor, Action.VIEW_CASE, case, groups=["identity"])
+    sign_in(client, referent)
+    url = reverse("person_detail", kwargs={"ref": case.person.ref})
+    total = history_for(case.person).count()  # the page journals its own read after reading
+    oldest = history_for(case.person).last()
+    seen, pages, link = [], 0, url
+    while link:
+        page = client.get(link).content.decode()
+        pages += 1
+        rows = re.findall(r"<tr><td>(.*?)</tr>", page, re.S)
+        assert 0 < len(rows) <= 100
+        seen += rows
+        older = re.search(r'href="(\?avant=\d+)#history-title"', page)
+        link = url + html.unescape(older[1]) if older else None
+        if pages > 1:
+            assert "Entrées les plus récentes" in page
+    assert pages == 2 and len(seen) == total
+    assert len(set(seen)) > 1 and html.escape(oldest.action_label()) in seen[-1]
+    newest = client.get(url + "?avant=abc").content.decode()
+    assert "Entrées plus anciennes" in newest and "Entrées les plus récentes" not in newest
 
 
 def test_every_read_is_journaled_with_its_groups(client, participant, case):

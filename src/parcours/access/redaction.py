@@ -495,6 +495,7 @@ class HistoryLine:
     action_label: str
     object_ref: str
     groups: list[str]
+    seq: int = 0  # the entry's number: where the next (older) page starts
 
 
 class PersonView:
@@ -549,15 +550,20 @@ class PersonView:
         hidden.discard(own)
         return hidden
 
-    def history(self, limit: int) -> list[HistoryLine]:
-        """The newest ``limit`` journal entries about the person and their cases (read in SQL,
-        not all loaded). Members of a host facility are "a facility of the network" to readers
-        without the location group: neither their name nor their organisation shows."""
+    def history(self, limit: int, before: int | None = None) -> list[HistoryLine]:
+        """The newest ``limit`` journal entries about the person and their cases, or those
+        numbered below ``before`` (the next page: keyset pagination on the journal's
+        ``(object_ref, seq)`` index, read in SQL, never all loaded). Members of a host facility
+        are "a facility of the network" to readers without the location group: neither their
+        name nor their organisation shows."""
         from parcours.audit.journal import history_for
 
         labels = dict(FieldGroup.choices)
         lines = []
-        for entry in history_for(self.person)[:limit]:
+        entries = history_for(self.person)
+        if before is not None:
+            entries = entries.filter(seq__lt=before)
+        for entry in entries[:limit]:
             hidden = entry.organisation_id in self.hidden_org_ids
             if hidden:
                 who, organisation = "—", str(NETWORK_FACILITY)
@@ -572,6 +578,7 @@ class PersonView:
                     action_label=entry.action_label(),
                     object_ref=entry.object_ref,
                     groups=[str(labels.get(g, g)) for g in entry.groups],
+                    seq=entry.seq,
                 )
             )
         return lines

@@ -17,7 +17,13 @@ def person_detail(request, ref):
     person = get_person_or_404(actor, ref)
     view = PersonView(actor, person)
     show_history = rules.can_view_access_history(actor, person)
-    history = view.history(HISTORY_ROWS) if show_history else []
+    # Older entries page by page from the last one shown (``?avant=<its number>``); anything
+    # else in the parameter shows the newest ones.
+    before = request.GET.get("avant", "")
+    before = int(before) if before.isdigit() and 0 < int(before) < 2**63 else None
+    history = view.history(HISTORY_ROWS + 1, before) if show_history else []
+    older = history[HISTORY_ROWS - 1].seq if len(history) > HISTORY_ROWS else None
+    history = history[:HISTORY_ROWS]
     record(actor, Action.VIEW_PERSON, person, groups=view.groups)
     if show_history:
         record(actor, Action.VIEW_HISTORY, person)
@@ -27,5 +33,7 @@ def person_detail(request, ref):
         "cases": view.case_lines(),
         "history": history,
         "show_history": show_history,
+        "history_older": older,
+        "history_paged": before is not None,
     }
     return render(request, "www/people/detail.html", context)
