@@ -468,3 +468,23 @@ def test_a_journaled_request_does_not_wait_for_another_to_commit(journal_flushab
     assert done.is_set()
     seal()
     assert verify().ok
+
+
+def test_the_worker_refuses_to_start_in_production_without_the_signing_key(
+    db, settings, monkeypatch
+):
+    monkeypatch.delenv("PARCOURS_JOURNAL_SIGNING_KEY", raising=False)
+    monkeypatch.setattr("parcours.core.management.commands.worker.check_keys_against_database", _ok)
+    settings.MODE = "production"
+    signing.reset()
+    try:
+        with pytest.raises(CommandError, match="refusing to start: Set PARCOURS_JOURNAL_SIGNING"):
+            call_command("worker", "--once")
+    finally:
+        settings.MODE = "test"
+        signing.reset()
+    assert not JournalBatch.objects.exists()  # no round ran
+
+
+def _ok():
+    return None

@@ -8,7 +8,10 @@ class AuditConfig(AppConfig):
     def ready(self):
         from parcours.audit import signals  # noqa: F401  (sign-in events)
         from parcours.audit.sealing import export_roots, seal, send_daily_root
+        from parcours.audit.signing import signing_key
         from parcours.core import worker
+
+        worker.register_check(signing_key)  # production: refuse to start without the key
 
         # Last in each round, so that what the other steps journaled is sealed in the same round.
         worker.register("journal entries sealed", seal, order=98)

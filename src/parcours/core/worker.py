@@ -22,11 +22,26 @@ class Step:
 
 
 _STEPS: dict[str, Step] = {}
+# What must hold before the first round (a key a step needs): each raises ImproperlyConfigured
+# with a message saying what to set, and the worker refuses to start.
+_CHECKS: list[Callable[[], object]] = []
 
 
 def register(label: str, run: Callable[[datetime.datetime], int], *, order: int = 50) -> None:
     """Add a step to every round (again under the same label: replaced, never run twice)."""
     _STEPS[label] = Step(label, run, order)
+
+
+def register_check(check: Callable[[], object]) -> None:
+    """Add a check run once when the worker starts (registered again: kept once)."""
+    if check not in _CHECKS:
+        _CHECKS.append(check)
+
+
+def check() -> None:
+    """Run the start-up checks; the first that fails raises ImproperlyConfigured."""
+    for each in _CHECKS:
+        each()
 
 
 def steps() -> list[Step]:

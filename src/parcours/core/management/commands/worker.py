@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from parcours.core.keycheck import check_keys_against_database
-from parcours.core.worker import run_round
+from parcours.core.worker import check, run_round
 
 
 class Command(BaseCommand):
@@ -26,6 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             check_keys_against_database()
+            check()  # what the steps need (the journal's signing key...)
         except ImproperlyConfigured as error:
             raise CommandError(f"refusing to start: {error}") from None
         if options["every"] < 10:
