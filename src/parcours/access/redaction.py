@@ -556,14 +556,11 @@ class PersonView:
         ``(object_ref, seq)`` index, read in SQL, never all loaded). Members of a host facility
         are "a facility of the network" to readers without the location group: neither their
         name nor their organisation shows."""
-        from parcours.audit.journal import history_for
+        from parcours.audit.journal import history_page
 
         labels = dict(FieldGroup.choices)
         lines = []
-        entries = history_for(self.person)
-        if before is not None:
-            entries = entries.filter(seq__lt=before)
-        for entry in entries[:limit]:
+        for entry in history_page(self.person, limit, before):
             hidden = entry.organisation_id in self.hidden_org_ids
             if hidden:
                 who, organisation = "—", str(NETWORK_FACILITY)

@@ -6,6 +6,8 @@ the country (issue 14). The worker seals the entries into signed batches (``audi
 ``parcours audit verify`` checks both (``audit/verification.py``).
 """
 
+import heapq
+
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -14,7 +16,15 @@ from parcours.audit.hashing import entry_hash
 from parcours.audit.models import JournalEntry
 from parcours.audit.verification import VerifyResult, verify
 
-__all__ = ["VerifyResult", "entry_hash", "history_for", "record", "record_entries", "verify"]
+__all__ = [
+    "VerifyResult",
+    "entry_hash",
+    "history_for",
+    "history_page",
+    "record",
+    "record_entries",
+    "verify",
+]
 
 SEQUENCE = "audit_journal_seq"
 
@@ -112,11 +122,28 @@ def record_entries(rows, *, write=None) -> list[JournalEntry]:
 
 
 def history_for(person):
-    """The journal entries about a person or one of their cases, newest first (a queryset:
-    slice it, so that only the rows shown are read and decrypted)."""
-    refs = [person.ref, *person.cases.values_list("ref", flat=True)]
+    """The journal entries about a person or one of their cases, newest first (a queryset, for
+    counting; to show a page of them, ``history_page``)."""
     return (
-        JournalEntry.objects.filter(object_ref__in=refs)
+        JournalEntry.objects.filter(object_ref__in=_history_refs(person))
         .select_related("user", "organisation")
         .order_by("-seq")
     )
+
+
+def history_page(person, limit: int, before: int | None = None) -> list[JournalEntry]:
+    """The newest ``limit`` entries about the person or one of their cases (numbered below
+    ``before`` when given). One ordered, limited read per reference through the journal's
+    ``(object_ref, seq)`` index, merged here: an ``IN`` of several references cannot come out of
+    the index in order, so the database would read and sort all of the person's entries."""
+    pages = []
+    for ref in _history_refs(person):
+        entries = JournalEntry.objects.filter(object_ref=ref)
+        if before is not None:
+            entries = entries.filter(seq__lt=before)
+        pages.append(list(entries.select_related("user", "organisation").order_by("-seq")[:limit]))
+    return list(heapq.merge(*pages, key=lambda entry: -entry.seq))[:limit]
+
+
+def _history_refs(person) -> list[str]:
+    return [person.ref, *person.cases.values_list("ref", flat=True)]
