@@ -19,6 +19,7 @@ with the cookies of a session signed in once per account.
 
 import os
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -139,6 +140,17 @@ def _flush_test_database() -> None:
     triggers.install(connection)
 
 
+def _wait_for_requests_in_flight(kept, timeout: float = 15.0) -> None:
+    """Let the server's request threads finish what a closed page asked (on a loaded machine
+    they may take seconds): a thread still answering after the server stopped would close the
+    shared test connection from the wrong thread and fail whichever test runs next."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not [t for t in threading.enumerate() if t not in kept and t.is_alive()]:
+            return
+        time.sleep(0.1)
+
+
 @pytest.fixture(scope="module")
 def site(django_db_setup, django_db_blocker, e2e_browser):
     """The demo, loaded once, behind a live server of this module (see the module docstring)."""
@@ -150,6 +162,7 @@ def site(django_db_setup, django_db_blocker, e2e_browser):
     with django_db_blocker.unblock():
         cache.clear()  # no TOTP code remembered as used by an earlier test
         server = None
+        threads_before = set(threading.enumerate())
         try:
             data.load()
             refs = _demo_refs()
@@ -162,7 +175,7 @@ def site(django_db_setup, django_db_blocker, e2e_browser):
             yield site
         finally:
             if server is not None:
-                time.sleep(0.5)  # let the server finish answering what a closed page asked
+                _wait_for_requests_in_flight(threads_before | {server.thread})
                 server._live_server_modified_settings.disable()
                 server.stop()
             _flush_test_database()
