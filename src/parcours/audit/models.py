@@ -24,7 +24,25 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise PermissionError("The journal is append-only.")
 
 
-class JournalEntry(models.Model):
+class AppendOnly(models.Model):
+    """Written once: a second ``save`` and any ``delete`` are refused (the triggers refuse them
+    in the database too)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("The journal is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The journal is append-only.")
+
+
+class JournalEntry(AppendOnly):
     """Who (user, organisation) did what (action) to which object, touching which field groups,
     when and why. Objects are named by their pseudonymous reference, never by a person's name."""
 
@@ -58,8 +76,6 @@ class JournalEntry(models.Model):
         db_index=False,
     )
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["seq"]
         # (object_ref, seq): a person's access history, newest first, read through the index of
@@ -78,14 +94,6 @@ class JournalEntry(models.Model):
     def __str__(self):
         return f"#{self.seq} {self.action} {self.object_ref}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError("The journal is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("The journal is append-only.")
-
     def action_label(self) -> str:
         try:
             return str(Action(self.action).label)
@@ -93,7 +101,7 @@ class JournalEntry(models.Model):
             return self.action
 
 
-class JournalBatch(models.Model):
+class JournalBatch(AppendOnly):
     """The entries the worker sealed in one go: how many, the Merkle root of their hashes (in
     ``seq`` order), the hash of the batch before, and this batch's own hash, signed. Numbered
     from 1 without gaps; written once, never changed (ORM and triggers)."""
@@ -109,21 +117,11 @@ class JournalBatch(models.Model):
     key_id = models.CharField(max_length=16)
     signature = models.CharField(max_length=100)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["number"]
 
     def __str__(self):
         return f"journal batch #{self.number} ({self.count} entries)"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError("The journal is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("The journal is append-only.")
 
 
 class JournalCheckpoint(models.Model):
