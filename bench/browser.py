@@ -39,14 +39,6 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parents[1]
 BUDGET_KB = 100  # the issue's goal for each script, gzip-compressed
 LCP_GOAL_MS = 1000
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-gpu",
-]
-VIEWPORT = {"width": 1280, "height": 900}
 
 LCP_SCRIPT = """() => new Promise((resolve) => {
   new PerformanceObserver((list) => {
@@ -83,11 +75,12 @@ ARM_SCRIPT = """() => {
 
 
 def chromium() -> str:
-    if Path("/usr/bin/chromium").is_file():
-        return "/usr/bin/chromium"
-    found = shutil.which("chromium")
+    """Debian's Chromium, found and launched as the browser tests do (``tests/e2e/conftest``)."""
+    from tests.e2e.conftest import NO_CHROMIUM, chromium_path
+
+    found = chromium_path()
     if found is None:
-        sys.exit("Chromium is not installed: apt-get install chromium")
+        sys.exit(NO_CHROMIUM)
     return found
 
 
@@ -154,6 +147,8 @@ def line(name: str, values: list[float]) -> str:
 
 
 def new_context(browser, cookie):
+    from tests.e2e.conftest import VIEWPORT
+
     context = browser.new_context(viewport=VIEWPORT, locale="fr-FR")
     context.add_cookies([cookie])
     return context
@@ -247,6 +242,8 @@ def main() -> int:
             inspector = session_cookie("eric.it47", base_url)
             case_url = f"{base_url}/dossiers/{refs['s1']}/"
             list_url = f"{base_url}/dossiers/"
+            from tests.e2e.conftest import CHROMIUM_ARGS
+
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(
                     executable_path=chromium(), args=CHROMIUM_ARGS, headless=True
