@@ -152,6 +152,7 @@ class Personas:
     departement_cases: int
     territorial_cases: int  # the cases she sees (her list, unfiltered)
     last_page: int  # the last page of her list
+    middle_ref: str  # the case her list's middle page is read after (keyset: ``?apres=``)
     case: object  # the association's case with the most events
     case_events: int
     participant: object  # a member of an organisation taking part in a case, not its referent
@@ -252,6 +253,19 @@ def _participant_reader(case):
             if _sees(_actor(membership.user, organisation_id), case):
                 return membership.user
     return None
+
+
+def _middle_ref(user, count) -> str:
+    """The reference of the case that ends the page before the middle of ``user``'s list."""
+    from parcours.access.scopes import visible_cases
+    from parcours.core.actor import actor_for
+    from parcours.www.cases.views import PAGE_SIZE
+
+    page = max(2, math.ceil(count / PAGE_SIZE) // 2)
+    cases = (
+        visible_cases(actor_for(user)).order_by("-opened_at", "-pk").values_list("ref", flat=True)
+    )
+    return cases[min((page - 1) * PAGE_SIZE - 1, max(0, count - 1))]
 
 
 def _territorial_coordinator(departement):
@@ -496,6 +510,7 @@ def pick_personas(history_target: int) -> Personas:
         departement_cases=by_dep["n"],
         territorial_cases=territorial_cases,
         last_page=max(1, math.ceil(territorial_cases / PAGE_SIZE)),
+        middle_ref=_middle_ref(territorial, territorial_cases),
         case=case,
         case_events=events[case.pk],
         participant=participant,
@@ -854,11 +869,18 @@ def run_pages(personas: Personas, requests: int) -> tuple[list[Cell], list[str]]
         ),
         Page('"my cases", territorial coordinator, page 1', coordinator, "get", my_cases),
         Page(
+            f'"my cases", territorial coordinator, page {max(2, personas.last_page // 2)} (middle)',
+            coordinator,
+            "get",
+            my_cases,
+            {"apres": personas.middle_ref},
+        ),
+        Page(
             f'"my cases", territorial coordinator, page {personas.last_page} (the last)',
             coordinator,
             "get",
             my_cases,
-            {"page": personas.last_page},
+            {"fin": "1"},
         ),
         Page(
             f"case page, referent ({personas.case_events} events)",

@@ -134,3 +134,21 @@ def test_the_name_search_is_scoped_in_sql_and_index_driven(
             # a national read of the tokens.
             assert re.search(r'"people_searchtoken"\."person_id" IN \(\d+(, \d+)*\)', sql), sql
         assert_index_driven(sql)
+
+
+@pytest.mark.parametrize("persona", ["referent", "participant", "territorial"])
+@pytest.mark.parametrize("where", [{}, {"fin": "1"}, {"apres": "case"}, {"avant": "case"}])
+def test_the_pages_of_my_cases_are_read_from_indexes(
+    persona, where, client, case, more_cases, request
+):
+    reader = request.getfixturevalue(persona)
+    sign_in(client, reader)
+    where = {key: case.ref if value == "case" else value for key, value in where.items()}
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("my_cases"), where)
+    assert page.status_code == 200
+    listed = _captured(queries, '"cases_case"')
+    assert listed
+    for sql in listed:
+        assert "OFFSET" not in sql, sql
+        assert_index_driven(sql)

@@ -25,17 +25,20 @@ from parcours.access.rules import is_coordinator
 from parcours.core.roles import OrganisationKind, Role
 
 
-def visible_case_ids(actor) -> QuerySet | None:
-    """A subquery of the ids of the cases ``actor`` sees (may repeat an id); None for none."""
+def case_clauses(actor, *, per_organisation: bool = False) -> list[QuerySet]:
+    """The rule, once: the querysets of cases ``actor`` sees, one per reason (their union is the
+    scope; a case may be in several); empty for none. ``per_organisation``: the territory as one
+    queryset per organisation of the département, each read in order through the
+    ``(referent_org, opened_at, id)`` index (the list's pages, ``access.case_pages``)."""
     from parcours.accounts.models import Organisation
-    from parcours.cases.models import BreakGlassGrant, Case, Participant
+    from parcours.cases.models import Case
 
     if actor is None or actor.membership is None or actor.role == Role.STATISTICIAN:
-        return None
+        return []
     org = actor.organisation
     clauses = [
-        Case.objects.filter(referent_org=org).values("pk"),
-        Participant.objects.filter(organisation=org, active=True).values("case_id"),
+        Case.objects.filter(referent_org=org),
+        Case.objects.filter(participants__organisation=org, participants__active=True),
     ]
     if is_coordinator(actor):
         if org.kind == OrganisationKind.TERRITORIAL_COORDINATOR:
@@ -46,17 +49,27 @@ def visible_case_ids(actor) -> QuerySet | None:
                     "pk", flat=True
                 )
             )
-            clauses.append(
-                Case.objects.filter(
-                    referent_org__in=territory, sharing_refused_at__isnull=True
-                ).values("pk")
-            )
+            shared = Case.objects.filter(sharing_refused_at__isnull=True)
+            if per_organisation:
+                clauses += [shared.filter(referent_org=pk) for pk in territory]
+            else:
+                clauses.append(shared.filter(referent_org__in=territory))
         clauses.append(
-            BreakGlassGrant.objects.filter(
-                user=actor.user, organisation=org, expires_at__gt=timezone.now()
-            ).values("case_id")
+            Case.objects.filter(
+                break_glass__user=actor.user,
+                break_glass__organisation=org,
+                break_glass__expires_at__gt=timezone.now(),
+            )
         )
-    first, *others = (clause.order_by() for clause in clauses)
+    return [clause.order_by() for clause in clauses]
+
+
+def visible_case_ids(actor) -> QuerySet | None:
+    """A subquery of the ids of the cases ``actor`` sees (may repeat an id); None for none."""
+    clauses = case_clauses(actor)
+    if not clauses:
+        return None
+    first, *others = (clause.values("pk") for clause in clauses)
     return first.union(*others, all=True)
 
 

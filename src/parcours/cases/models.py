@@ -85,6 +85,12 @@ class Case(FreshReference, models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-opened_at"]
+        indexes = [
+            # The list's pages, read in order (parcours.access.case_pages): an organisation's
+            # cases, a caseworker's own.
+            models.Index(fields=["referent_org", "opened_at", "id"], name="case_org_opened"),
+            models.Index(fields=["referent_user", "opened_at", "id"], name="case_user_opened"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["person", "episode"], name="case_unique_episode"),
             models.CheckConstraint(

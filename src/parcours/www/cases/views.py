@@ -2,16 +2,16 @@
 live in parcours.access and parcours.cases."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db.models import Case as Cases
-from django.db.models import Value, When
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parcours.access import rules
+from parcours.access.case_pages import CasePage, case_page
 from parcours.access.listing import find_cases, label_cases
 from parcours.access.redaction import case_view
 from parcours.access.scopes import visible_cases
@@ -64,44 +64,47 @@ def case_list(request):
         data = request.GET.copy()
         data.pop("q", None)
     form = CaseFilterForm(data or None)
-    # The caseworker's own cases first (those they follow as referent), then the others.
-    own = Cases(When(referent_user=actor.user, then=Value(0)), default=Value(1))
-    cases = (
-        visible_cases(actor)
-        .select_related("referent_org")
-        .annotate(own=own)
-        .order_by("own", "-opened_at", "-pk")
-    )
-    query, matches = "", {}
+    narrow, query, matches, filters, page = Q(), "", {}, {}, None
     if form.is_valid():
         data = form.cleaned_data
         query = data["q"].strip()
+        filters = {name: data[name] for name in ("status", "referent") if data[name]}
         if data["status"]:
-            cases = cases.filter(status=data["status"])
+            narrow &= Q(status=data["status"])
         if data["referent"] == "mine" and actor.organisation is not None:
-            cases = cases.filter(referent_org=actor.organisation)
+            narrow &= Q(referent_org=actor.organisation)
         if data["referent"] == "me":
-            cases = cases.filter(referent_user=actor.user)
-        if query:
-            upper = query.upper()
-            if is_valid_reference("C", upper):
-                cases = cases.filter(ref=upper)
-            elif is_valid_reference("P", upper):
-                cases = cases.filter(person__ref=upper)
-            else:
-                found = find_cases(actor, query, cases)
-                matches = {case.pk: match for case, match in found}
-                cases = [case for case, _match in found]
-                record(actor, Action.SEARCH)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [
-        (case, label, matches.get(case.pk)) for case, label in label_cases(actor, page.object_list)
-    ]
+            narrow &= Q(referent_user=actor.user)
+        upper = query.upper()
+        if is_valid_reference("C", upper):
+            narrow &= Q(ref=upper)
+        elif is_valid_reference("P", upper):
+            narrow &= Q(person__ref=upper)
+        elif query:
+            found = find_cases(actor, query, visible_cases(actor).filter(narrow))
+            record(actor, Action.SEARCH)
+            matches = {case.pk: match for case, match in found}
+            # The best first, on one page: the search is posted, a link to a second page would
+            # lose it.
+            page = CasePage([case for case, _match in found[:PAGE_SIZE]], len(found), "", "")
+    if page is None:
+        # The caseworker's own cases first (those they follow as referent), then the others;
+        # read in order from indexes, a page after (or before) the case named in the URL.
+        page = case_page(
+            actor,
+            narrow,
+            older_than=request.GET.get("apres", ""),
+            newer_than=request.GET.get("avant", ""),
+            oldest="fin" in request.GET,
+            size=PAGE_SIZE,
+        )
+    rows = [(case, label, matches.get(case.pk)) for case, label in label_cases(actor, page.cases)]
     context = {
         "form": form,
         "page": page,
         "rows": rows,
         "query": query,
+        "filters": urlencode(filters),
         "can_open": rules.can_open_case(actor),
     }
     template = "www/cases/_results.html" if request.htmx else "www/cases/list.html"

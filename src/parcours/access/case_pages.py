@@ -1,0 +1,151 @@
+"""The list of cases a page at a time, read in order from indexes, so that a page costs the same
+in a département of fifty cases and in a country of a million.
+
+The order: the reader's own cases first (those they follow as referent), then the others, each
+part newest opened first (ties by id). A page is read from a cursor, the case at its edge, named
+by its reference (URLs carry references only): "older" reads the cases after it in that order,
+"newer" the ones before it; the first and the last page need no cursor. No ``OFFSET``: a deep
+page reads as few rows as the first.
+
+Each reason the reader sees cases (``scopes.case_clauses``: the referent organisation, its
+participations, each organisation of a territory, break-glass) is read through its own index,
+limited to a page, and the union of these short reads is ordered and cut to the page. The count
+stops at ``COUNT_CAP``: beyond it the page says "more than".
+"""
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Q
+
+from parcours.access.scopes import case_clauses, visible_cases
+
+COUNT_CAP = 1000
+
+NEWEST_FIRST = ("-opened_at", "-pk")
+OLDEST_FIRST = ("opened_at", "pk")
+
+
+@dataclass(frozen=True)
+class CasePage:
+    cases: list
+    count: int  # capped: COUNT_CAP + 1 means "more than COUNT_CAP"
+    newer: str  # the reference to read the page before this one from ("" at the start)
+    older: str  # the reference to read the page after this one from ("" at the end)
+
+    cap = COUNT_CAP
+
+    @property
+    def more_than_cap(self) -> bool:
+        return self.count > COUNT_CAP
+
+    @property
+    def has_other_pages(self) -> bool:
+        return bool(self.newer or self.older)
+
+
+def case_page(
+    actor, narrow: Q | None = None, *, older_than="", newer_than="", oldest=False, size=25
+):
+    """One page of the cases ``actor`` sees that match ``narrow`` (a ``Q`` on ``Case``): the
+    first page, the one after ``older_than`` (a case reference), the one before ``newer_than``,
+    or the last one (``oldest``). An unknown or invisible reference reads the first page."""
+    narrow = narrow or Q()
+    ref = older_than or newer_than
+    cursor = visible_cases(actor).filter(ref=ref).first() if ref else None
+    backward = (cursor is not None and not older_than) or (cursor is None and oldest)
+    # The two parts in the order read (own cases, then the others; the other way backward),
+    # from the cursor's part on: the first one from the cursor, the next one from its edge.
+    parts = ["others", "own"] if backward else ["own", "others"]
+    if cursor is not None:
+        own = actor.user is not None and cursor.referent_user_id == actor.user.pk
+        parts = parts[parts.index("own" if own else "others") :]
+    found = []
+    for number, part in enumerate(parts):
+        start = cursor if number == 0 else None
+        found += _read_part(actor, part, narrow, start, backward, size + 1 - len(found))
+        if len(found) > size:
+            break
+    more = len(found) > size
+    found = found[:size]
+    if backward:
+        found.reverse()
+        at_start, at_end = not more, cursor is None
+    else:
+        at_start, at_end = cursor is None, not more
+    return CasePage(
+        cases=found,
+        count=_capped_count(actor, narrow),
+        newer="" if at_start or not found else found[0].ref,
+        older="" if at_end or not found else found[-1].ref,
+    )
+
+
+def _read_part(actor, part, narrow, start, backward, limit):
+    """Up to ``limit`` cases of one part, in order from ``start`` (excluded; None: the edge)."""
+    from parcours.cases.models import Case
+
+    if limit <= 0:
+        return []
+    order = OLDEST_FIRST if backward else NEWEST_FIRST
+    beyond = Q()
+    if start is not None:
+        if backward:
+            beyond = Q(opened_at__gte=start.opened_at) & (
+                Q(opened_at__gt=start.opened_at) | Q(pk__gt=start.pk)
+            )
+        else:
+            beyond = Q(opened_at__lte=start.opened_at) & (
+                Q(opened_at__lt=start.opened_at) | Q(pk__lt=start.pk)
+            )
+    if part == "own":
+        if actor.user is None:
+            return []
+        # Read through the (referent_user, opened_at, id) index, each checked against the scope.
+        cases = visible_cases(actor, Case.objects.filter(referent_user=actor.user))
+        return list(
+            cases.filter(narrow, beyond).select_related("referent_org").order_by(*order)[:limit]
+        )
+    clauses = [
+        clause.filter(narrow, beyond) for clause in case_clauses(actor, per_organisation=True)
+    ]
+    if actor.user is not None:
+        clauses = [clause.exclude(referent_user=actor.user) for clause in clauses]
+    ids = _union_ids(clauses, order, limit)
+    by_id = Case.objects.select_related("referent_org").in_bulk(ids)
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def _union_ids(clauses, order, limit) -> list[int]:
+    """The ids of the first ``limit`` cases, in ``order``, of the union of ``clauses``: each read
+    through its index and cut to ``limit``, then merged in one statement."""
+    reads = [clause.order_by(*order).values_list("opened_at", "pk")[:limit] for clause in clauses]
+    if order == NEWEST_FIRST:
+        rows = _union(reads, "SELECT * FROM (%s) AS cases ORDER BY 1 DESC, 2 DESC")
+    else:
+        rows = _union(reads, "SELECT * FROM (%s) AS cases ORDER BY 1, 2")
+    return [pk for _opened_at, pk in rows[:limit]]
+
+
+def _capped_count(actor, narrow) -> int:
+    """How many cases ``actor`` sees that match ``narrow``, counted up to ``COUNT_CAP + 1``."""
+    clauses = case_clauses(actor, per_organisation=True)
+    reads = [clause.filter(narrow).values_list("pk")[: COUNT_CAP + 1] for clause in clauses]
+    rows = _union(reads, "SELECT COUNT(*) FROM (%s) AS cases")
+    return min(rows[0][0], COUNT_CAP + 1) if rows else 0
+
+
+def _union(reads, around: str) -> list[tuple]:
+    """Run ``around`` (``%s``: where the union goes) on the distinct union of ``reads``
+    (sliced querysets). The ORM cannot put ``ORDER BY ... LIMIT`` inside a ``UNION`` on SQLite;
+    both databases take each read as a derived table."""
+    if not reads:
+        return []
+    parts, params = [], []
+    for number, read in enumerate(reads):
+        sql, read_params = read.query.sql_with_params()
+        parts.append(f"SELECT * FROM ({sql}) AS part{number}")  # noqa: S608 (the ORM's SQL)
+        params += read_params
+    with connection.cursor() as cursor:
+        cursor.execute(around.replace("%s", " UNION ".join(parts), 1), params)
+        return cursor.fetchall()
