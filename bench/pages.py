@@ -742,9 +742,12 @@ def profile(cell: Cell, lines: int = 30) -> None:
     profiler.disable()
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
-    stats.sort_stats("cumulative").print_stats(lines)
+    stats.sort_stats("cumulative").print_stats("src/parcours/", lines)
     stats.sort_stats("tottime").print_stats(lines)
-    print(f"\nprofile of one request of {cell.label} (cumulative, then own time; top {lines}):")
+    print(
+        f"\nprofile of one request of {cell.label} (cumulative time of Parcours' own functions, "
+        f"then own time of all; top {lines}):"
+    )
     print(out.getvalue().strip())
 
 
@@ -1078,8 +1081,10 @@ def report(args, personas: Personas, cells: list[Cell], before: dict, seeded: fl
                 print(f"  params: {list(params or ())}")
                 for line in explain(sql, params):
                     print(f"    {line}")
-    if args.profile:
-        profile(max((c for c in cells if not c.page.writes), key=lambda c: c.median_ms))
+    if args.profile is not None:
+        reads = [c for c in cells if not c.page.writes]
+        named = [c for c in reads if args.profile and args.profile in c.label]
+        profile(named[0] if named else max(reads, key=lambda c: c.median_ms))
     after = counts()
     print(f"\njournal rows after the run: {after['journal']:,}")
 
@@ -1113,7 +1118,12 @@ def main() -> None:
         "--explain", action="store_true", help="print the plan of each page's slowest SELECT"
     )
     parser.add_argument(
-        "--profile", action="store_true", help="profile one request of the slowest read page"
+        "--profile",
+        nargs="?",
+        const="",
+        metavar="PAGE",
+        help="profile one request of the slowest read page (or of the first whose name "
+        "contains PAGE)",
     )
     args = parser.parse_args()
     if args.requests < 1 or args.people < 1:

@@ -146,6 +146,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or _default_db,
         conn_max_age=envconfig.integer("PARCOURS_DB_CONN_MAX_AGE", default=0, minimum=0),
+        # A kept connection is checked before a request uses it: after a failover to the
+        # standby, the first request of each process reconnects instead of failing.
+        conn_health_checks=True,
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True  # one transaction per request
