@@ -2,10 +2,12 @@
 when the mail server is down, never sent twice, never naming the person."""
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from parcours.alerts import inbox
@@ -13,6 +15,7 @@ from parcours.alerts.models import Notification, OutboxEmail
 from parcours.alerts.notify import MAX_ATTEMPTS, notify, send_due
 from parcours.cases.notices import tell_referent
 from tests import personas
+from tests.conftest import sign_in
 
 
 @pytest.fixture
@@ -122,3 +125,19 @@ def test_unknown_kinds_and_outside_links_are_refused(referent):
         notify("no_such_kind", referent.actor.organisation)
     with pytest.raises(ValueError):
         notify("contact_lost", referent.actor.organisation, link="https://elsewhere.invalid/")
+
+
+def test_the_bell_counts_up_to_99_then_says_99_plus(client, referent, monkeypatch):
+    from parcours.alerts import inbox
+    from parcours.alerts.models import Notification
+
+    Notification.objects.bulk_create(
+        Notification(organisation=referent.actor.organisation, kind="contact_lost")
+        for _ in range(3)
+    )
+    assert inbox.bell_label(referent.actor) == "3"
+    monkeypatch.setattr(inbox, "BELL_CAP", 2)
+    assert inbox.bell_label(referent.actor) == "2+"
+    sign_in(client, referent)
+    page = client.get(reverse("my_cases")).content.decode()
+    assert re.search(r'data-testid="unread-count">2\+</span>', page)

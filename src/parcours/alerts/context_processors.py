@@ -3,6 +3,6 @@ def unread_notifications(request):
     actor = getattr(request, "actor", None)
     if actor is None or actor.organisation is None:
         return {}
-    from parcours.alerts.inbox import unread_count
+    from parcours.alerts.inbox import bell_label
 
-    return {"unread_notifications": unread_count(actor)}
+    return {"unread_notifications": bell_label(actor)}

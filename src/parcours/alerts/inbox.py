@@ -15,8 +15,22 @@ def for_actor(actor):
     return own.annotate(is_read=Exists(read))
 
 
-def unread_count(actor) -> int:
-    return for_actor(actor).filter(is_read=False).count()
+BELL_CAP = 99  # the bell says "99+" beyond: counting a decade of notifications on every page
+# would cost as much as the page
+
+
+def unread_count(actor, cap: int | None = None) -> int:
+    """How many notifications ``actor`` has not read; counted up to ``cap + 1`` when given."""
+    unread = for_actor(actor).filter(is_read=False)
+    if cap is not None:
+        unread = unread.order_by()[: cap + 1]
+    return unread.count()
+
+
+def bell_label(actor) -> str:
+    """The number on the bell: the unread count, or "99+" beyond ``BELL_CAP``."""
+    count = unread_count(actor, cap=BELL_CAP)
+    return f"{BELL_CAP}+" if count > BELL_CAP else str(count) if count else ""
 
 
 def mark_read(actor, notifications) -> None:
