@@ -31,14 +31,17 @@ def case_clauses(actor, *, per_organisation: bool = False) -> list[QuerySet]:
     queryset per organisation of the département, each read in order through the
     ``(referent_org, opened_at, id)`` index (the list's pages, ``access.case_pages``)."""
     from parcours.accounts.models import Organisation
-    from parcours.cases.models import Case
+    from parcours.cases.models import BreakGlassGrant, Case, Participant
 
     if actor is None or actor.membership is None or actor.role == Role.STATISTICIAN:
         return []
     org = actor.organisation
+    # Participations and grants as ``id IN (their case ids)``, not joins: each is read through
+    # its own index, whatever the planner thinks of the size of the tables.
+    participations = Participant.objects.filter(organisation=org, active=True)
     clauses = [
         Case.objects.filter(referent_org=org),
-        Case.objects.filter(participants__organisation=org, participants__active=True),
+        Case.objects.filter(pk__in=participations.values("case_id")),
     ]
     if is_coordinator(actor):
         if org.kind == OrganisationKind.TERRITORIAL_COORDINATOR:
@@ -54,13 +57,10 @@ def case_clauses(actor, *, per_organisation: bool = False) -> list[QuerySet]:
                 clauses += [shared.filter(referent_org=pk) for pk in territory]
             else:
                 clauses.append(shared.filter(referent_org__in=territory))
-        clauses.append(
-            Case.objects.filter(
-                break_glass__user=actor.user,
-                break_glass__organisation=org,
-                break_glass__expires_at__gt=timezone.now(),
-            )
+        grants = BreakGlassGrant.objects.filter(
+            user=actor.user, organisation=org, expires_at__gt=timezone.now()
         )
+        clauses.append(Case.objects.filter(pk__in=grants.values("case_id")))
     return [clause.order_by() for clause in clauses]
 
 
