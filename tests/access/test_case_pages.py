@@ -160,3 +160,15 @@ def test_a_deep_page_costs_the_queries_of_a_shallow_one(shelf, referent):
         assert not any(re.search(r"\bOFFSET\b", q["sql"]) for q in queries)
         counts.append(len(queries))
     assert counts[0] == counts[1] and counts[2] == counts[3], counts
+
+
+def test_a_case_seen_for_two_reasons_is_counted_once(shelf, referent, monkeypatch):
+    coordinator = personas.territorial("coord33", dep="33")
+    personas.join_case(referent, shelf[2], coordinator)  # in her territory, and she takes part
+    assert case_page(coordinator.actor).count == 11
+    monkeypatch.setattr(case_pages, "COUNT_CAP", 10)  # the repeat falls in the cut read
+    assert case_page(coordinator.actor).count == 11
+    monkeypatch.setattr(case_pages, "COUNT_CAP", 11)
+    assert case_page(coordinator.actor).count == 11
+    seen = [ref for page in _walk_older(coordinator.actor, size=4) for ref in page]
+    assert sorted(seen) == sorted(c.ref for c in shelf)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Q
 
-from parcours.access.scopes import case_clauses, visible_cases
+from parcours.access.scopes import case_clauses
 
 COUNT_CAP = 1000
 
@@ -50,9 +50,12 @@ def case_page(
     """One page of the cases ``actor`` sees that match ``narrow`` (a ``Q`` on ``Case``): the
     first page, the one after ``older_than`` (a case reference), the one before ``newer_than``,
     or the last one (``oldest``). An unknown or invisible reference reads the first page."""
+    from parcours.cases.models import Case
+
     narrow = narrow or Q()
+    clauses = case_clauses(actor, per_organisation=True)  # read once for the whole page
     ref = older_than or newer_than
-    cursor = visible_cases(actor).filter(ref=ref).first() if ref else None
+    cursor = _within(clauses, Case.objects.filter(ref=ref)).first() if ref else None
     backward = (cursor is not None and not older_than) or (cursor is None and oldest)
     # The two parts in the order read (own cases, then the others; the other way backward),
     # from the cursor's part on: the first one from the cursor, the next one from its edge.
@@ -63,7 +66,7 @@ def case_page(
     found = []
     for number, part in enumerate(parts):
         start = cursor if number == 0 else None
-        found += _read_part(actor, part, narrow, start, backward, size + 1 - len(found))
+        found += _read_part(actor, clauses, part, narrow, start, backward, size + 1 - len(found))
         if len(found) > size:
             break
     more = len(found) > size
@@ -75,13 +78,21 @@ def case_page(
         at_start, at_end = cursor is None, not more
     return CasePage(
         cases=found,
-        count=_capped_count(actor, narrow),
+        count=_capped_count(clauses, narrow),
         newer="" if at_start or not found else found[0].ref,
         older="" if at_end or not found else found[-1].ref,
     )
 
 
-def _read_part(actor, part, narrow, start, backward, limit):
+def _within(clauses, queryset):
+    """``queryset`` narrowed to the cases of ``clauses`` (the reader's scope)."""
+    if not clauses:
+        return queryset.none()
+    first, *others = (clause.values("pk") for clause in clauses)
+    return queryset.filter(pk__in=first.union(*others, all=True))
+
+
+def _read_part(actor, clauses, part, narrow, start, backward, limit):
     """Up to ``limit`` cases of one part, in order from ``start`` (excluded; None: the edge)."""
     from parcours.cases.models import Case
 
@@ -102,13 +113,11 @@ def _read_part(actor, part, narrow, start, backward, limit):
         if actor.user is None:
             return []
         # Read through the (referent_user, opened_at, id) index, each checked against the scope.
-        cases = visible_cases(actor, Case.objects.filter(referent_user=actor.user))
+        cases = _within(clauses, Case.objects.filter(referent_user=actor.user))
         return list(
             cases.filter(narrow, beyond).select_related("referent_org").order_by(*order)[:limit]
         )
-    clauses = [
-        clause.filter(narrow, beyond) for clause in case_clauses(actor, per_organisation=True)
-    ]
+    clauses = [clause.filter(narrow, beyond) for clause in clauses]
     if actor.user is not None:
         clauses = [clause.exclude(referent_user=actor.user) for clause in clauses]
     ids = _union_ids(clauses, order, limit)
@@ -121,24 +130,39 @@ def _union_ids(clauses, order, limit) -> list[int]:
     through its index and cut to ``limit``, then merged in one statement."""
     reads = [clause.order_by(*order).values_list("opened_at", "pk")[:limit] for clause in clauses]
     if order == NEWEST_FIRST:
-        rows = _union(reads, "SELECT * FROM (%s) AS cases ORDER BY 1 DESC, 2 DESC")
+        rows = _union(reads, "SELECT * FROM ({reads}) AS cases ORDER BY 1 DESC, 2 DESC")
     else:
-        rows = _union(reads, "SELECT * FROM (%s) AS cases ORDER BY 1, 2")
+        rows = _union(reads, "SELECT * FROM ({reads}) AS cases ORDER BY 1, 2")
     return [pk for _opened_at, pk in rows[:limit]]
 
 
-def _capped_count(actor, narrow) -> int:
-    """How many cases ``actor`` sees that match ``narrow``, counted up to ``COUNT_CAP + 1``."""
-    clauses = case_clauses(actor, per_organisation=True)
-    reads = [clause.filter(narrow).values_list("pk")[: COUNT_CAP + 1] for clause in clauses]
-    rows = _union(reads, "SELECT COUNT(*) FROM (%s) AS cases")
-    return min(rows[0][0], COUNT_CAP + 1) if rows else 0
+def _capped_count(clauses, narrow) -> int:
+    """How many cases of ``clauses`` match ``narrow``, counted up to ``COUNT_CAP + 1``: the
+    reads are chained (``UNION ALL``) and stop at ``COUNT_CAP + 1`` rows, whatever the size of
+    the territory. A case several clauses give is counted once; only when such repeats fall in
+    a cut read is the (rare, bounded) exact count read."""
+    limit = COUNT_CAP + 1
+    reads = [clause.filter(narrow).values_list("pk")[:limit] for clause in clauses]
+    rows = _union(
+        reads,
+        "SELECT COUNT(*), COUNT(DISTINCT pk) FROM ({reads} LIMIT %s) AS cases",
+        [limit],
+        all=True,
+    )
+    if not rows:
+        return 0
+    read, distinct = rows[0]
+    if read < limit or distinct == limit:
+        return distinct  # every read whole, or enough cases without the repeats
+    rows = _union(reads, "SELECT COUNT(*) FROM ({reads}) AS cases")
+    return min(rows[0][0], limit)
 
 
-def _union(reads, around: str) -> list[tuple]:
-    """Run ``around`` (``%s``: where the union goes) on the distinct union of ``reads``
-    (sliced querysets). The ORM cannot put ``ORDER BY ... LIMIT`` inside a ``UNION`` on SQLite;
-    both databases take each read as a derived table."""
+def _union(reads, around: str, extra=(), all: bool = False) -> list[tuple]:
+    """Run ``around`` (``{reads}``: where the union goes; ``extra``: its own parameters) on the
+    distinct union of ``reads`` (sliced querysets; ``all``: with their repeats). The ORM cannot
+    put ``ORDER BY ... LIMIT`` inside a ``UNION`` on SQLite; both databases take each read as a
+    derived table."""
     if not reads:
         return []
     parts, params = [], []
@@ -147,5 +171,6 @@ def _union(reads, around: str) -> list[tuple]:
         parts.append(f"SELECT * FROM ({sql}) AS part{number}")  # noqa: S608 (the ORM's SQL)
         params += read_params
     with connection.cursor() as cursor:
-        cursor.execute(around.replace("%s", " UNION ".join(parts), 1), params)
+        union = " UNION ALL " if all else " UNION "
+        cursor.execute(around.replace("{reads}", union.join(parts), 1), [*params, *extra])
         return cursor.fetchall()
