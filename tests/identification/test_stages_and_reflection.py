@@ -17,6 +17,7 @@ from parcours.core.errors import DomainError, NotAllowed
 from parcours.identification import exploitation, reflection, stages
 from parcours.identification.models import Stage
 from parcours.rights import services as rights
+from tests import personas
 from tests.personas import make_persona
 
 TODAY = timezone.localdate
@@ -246,3 +247,19 @@ def test_a_save_of_the_forms_from_a_stale_page_is_refused_and_changes_nothing(
     # The page computes it from what it read: the same value as from the database.
     found = exploitation.forms_of(case)
     assert exploitation.fingerprint(case, found=found) == exploitation.fingerprint(case)
+
+
+def test_the_unit_choices_are_the_departement_s_units_and_those_taking_part(referent, case):
+    from parcours.www.cases.identification_forms import StageForm
+
+    far_taking_part = personas.participant("far", dep="69")
+    personas.join_case(referent, case, far_taking_part)
+    far_elsewhere = personas.participant("elsewhere", dep="69")
+    near = personas.participant("near", dep="33")
+    units = set(StageForm(case=case, actor=referent.actor).fields["unit"].queryset)
+    assert far_taking_part.actor.organisation in units
+    assert near.actor.organisation in units
+    assert far_elsewhere.actor.organisation not in units
+    assert len(units) == len(
+        list(StageForm(case=case, actor=referent.actor).fields["unit"].queryset)
+    )

@@ -39,10 +39,12 @@ class StageForm(DsfrBaseForm):
         # The units that take part in the case, then those of the referent's département.
         units = Organisation.objects.filter(active=True, kind__in=law_enforcement)
         if case is not None:
+            # The case's participants by their ids, not by a join: a join reads every
+            # participation of every unit of the country (and needs a DISTINCT).
+            taking_part = case.participants.filter(active=True).values("organisation_id")
             units = units.filter(
-                models.Q(departement=case.referent_org.departement)
-                | models.Q(participations__case=case, participations__active=True)
-            ).distinct()
+                models.Q(departement=case.referent_org.departement) | models.Q(pk__in=taking_part)
+            )
         self.fields["unit"].queryset = units.order_by("name")
 
 
