@@ -50,12 +50,11 @@ def case_page(
     """One page of the cases ``actor`` sees that match ``narrow`` (a ``Q`` on ``Case``): the
     first page, the one after ``older_than`` (a case reference), the one before ``newer_than``,
     or the last one (``oldest``). An unknown or invisible reference reads the first page."""
-    from parcours.cases.models import Case
 
     narrow = narrow or Q()
     clauses = case_clauses(actor, per_organisation=True)  # read once for the whole page
     ref = older_than or newer_than
-    cursor = _within(clauses, Case.objects.filter(ref=ref)).first() if ref else None
+    cursor = _visible_case(clauses, ref) if ref else None
     backward = (cursor is not None and not older_than) or (cursor is None and oldest)
     # The two parts in the order read (own cases, then the others; the other way backward),
     # from the cursor's part on: the first one from the cursor, the next one from its edge.
@@ -84,12 +83,16 @@ def case_page(
     )
 
 
-def _within(clauses, queryset):
-    """``queryset`` narrowed to the cases of ``clauses`` (the reader's scope)."""
-    if not clauses:
-        return queryset.none()
-    first, *others = (clause.values("pk") for clause in clauses)
-    return queryset.filter(pk__in=first.union(*others, all=True))
+def _visible_case(clauses, ref: str):
+    """The case ``ref`` names if one of ``clauses`` gives it (each probed with its id through
+    its own index: ``id IN (the whole scope)`` would read a territory's every case)."""
+    from parcours.cases.models import Case
+
+    case = Case.objects.filter(ref=ref).first()
+    if case is None:
+        return None
+    probes = [clause.filter(pk=case.pk).values_list("pk")[:1] for clause in clauses]
+    return case if _union(probes, "SELECT * FROM ({reads}) AS cases", all=True) else None
 
 
 def _read_part(actor, clauses, part, narrow, start, backward, limit):
@@ -109,16 +112,13 @@ def _read_part(actor, clauses, part, narrow, start, backward, limit):
             beyond = Q(opened_at__lte=start.opened_at) & (
                 Q(opened_at__lt=start.opened_at) | Q(pk__lt=start.pk)
             )
+    clauses = [clause.filter(narrow, beyond) for clause in clauses]
     if part == "own":
         if actor.user is None:
             return []
-        # Read through the (referent_user, opened_at, id) index, each checked against the scope.
-        cases = _within(clauses, Case.objects.filter(referent_user=actor.user))
-        return list(
-            cases.filter(narrow, beyond).select_related("referent_org").order_by(*order)[:limit]
-        )
-    clauses = [clause.filter(narrow, beyond) for clause in clauses]
-    if actor.user is not None:
+        # Each clause with the reader as referent: read through (referent_user, opened_at, id).
+        clauses = [clause.filter(referent_user=actor.user) for clause in clauses]
+    elif actor.user is not None:
         clauses = [clause.exclude(referent_user=actor.user) for clause in clauses]
     ids = _union_ids(clauses, order, limit)
     by_id = Case.objects.select_related("referent_org").in_bulk(ids)
