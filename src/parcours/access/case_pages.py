@@ -51,6 +51,8 @@ def case_page(
     first page, the one after ``older_than`` (a case reference), the one before ``newer_than``,
     or the last one (``oldest``). An unknown or invisible reference reads the first page."""
 
+    from parcours.cases.models import Case
+
     narrow = narrow or Q()
     clauses = case_clauses(actor, per_organisation=True)  # read once for the whole page
     ref = older_than or newer_than
@@ -69,7 +71,9 @@ def case_page(
         if len(found) > size:
             break
     more = len(found) > size
-    found = found[:size]
+    # The page's cases in one read, whichever parts gave them.
+    by_id = Case.objects.select_related("referent_org").in_bulk(found[:size])
+    found = [by_id[pk] for pk in found[:size] if pk in by_id]
     if backward:
         found.reverse()
         at_start, at_end = not more, cursor is None
@@ -96,9 +100,8 @@ def _visible_case(clauses, ref: str):
 
 
 def _read_part(actor, clauses, part, narrow, start, backward, limit):
-    """Up to ``limit`` cases of one part, in order from ``start`` (excluded; None: the edge)."""
-    from parcours.cases.models import Case
-
+    """The ids of up to ``limit`` cases of one part, in order from ``start`` (excluded; None:
+    the edge)."""
     if limit <= 0:
         return []
     order = OLDEST_FIRST if backward else NEWEST_FIRST
@@ -120,9 +123,7 @@ def _read_part(actor, clauses, part, narrow, start, backward, limit):
         clauses = [clause.filter(referent_user=actor.user) for clause in clauses]
     elif actor.user is not None:
         clauses = [clause.exclude(referent_user=actor.user) for clause in clauses]
-    ids = _union_ids(clauses, order, limit)
-    by_id = Case.objects.select_related("referent_org").in_bulk(ids)
-    return [by_id[pk] for pk in ids if pk in by_id]
+    return _union_ids(clauses, order, limit)
 
 
 def _union_ids(clauses, order, limit) -> list[int]:
