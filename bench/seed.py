@@ -124,6 +124,9 @@ def main() -> None:
     parser.add_argument(
         "--workers", default="", help="generating processes (default: the seed's, one per core)"
     )
+    parser.add_argument(
+        "--postgres-only", action="store_true", help="skip the SQLite runs (DATABASE_URL's only)"
+    )
     args = parser.parse_args()
     env = {
         **os.environ,
@@ -133,7 +136,8 @@ def main() -> None:
         "BENCH_WORKERS": args.workers,
     }
     url = env.pop("DATABASE_URL", "")
-    _report("SQLite", [_sqlite_run(env) for _ in range(args.runs)], args.people)
+    if not args.postgres_only:
+        _report("SQLite", [_sqlite_run(env) for _ in range(args.runs)], args.people)
     if url.startswith("postgres"):
         _report("PostgreSQL", [_postgres_run(env, url) for _ in range(args.runs)], args.people)
 

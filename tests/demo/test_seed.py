@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from parcours.access.listing import find_cases
 from parcours.accounts.models import Membership, Organisation
-from parcours.audit.journal import record, record_entries, verify
+from parcours.audit.hashing import entry_hash
+from parcours.audit.journal import number, prepare_entries, record, verify
 from parcours.audit.models import JournalEntry
 from parcours.cases.models import Case, Contact, Event, Participant
 from parcours.core.actor import actor_for
@@ -208,15 +209,27 @@ def test_unknown_departement_is_refused_and_nothing_is_written():
     assert not Organisation.objects.exists() and not SeedRun.objects.exists()
 
 
-def test_record_entries_numbers_after_the_journal():
+def test_prepared_entries_are_numbered_after_the_journal_with_the_hash_of_a_recorded_one():
     first = record(None, "system.demo")
     the_country = country.ensure(["33"])
     org = the_country.of_kind("33", "association")[0]
     user = the_country.member(random.Random(1), org, "caseworker")
     who = people.Who(user, org)
-    entries = record_entries([(who, "case.view", None, None, ("identity",), "", None)] * 3)
-    seqs = [e.seq for e in entries]
+    at = timezone.now()
+    tricky = 'a "seq":0, "user":1 \u00e9'  # what the number's place looks like, in a value
+    entries = prepare_entries(
+        [(who, "case.view", None, None, ("identity", "health"), tricky, at)] * 3
+    )
+    numbered = number(e.parts for e in entries)
+    seqs = [seq for seq, _hash in numbered]
     assert seqs == sorted(seqs) and seqs[0] > first.seq and len(set(seqs)) == 3
+    for entry, (seq, entry_hash_given) in zip(entries, numbered, strict=True):
+        JournalEntry.objects.create(
+            seq=seq, hash=entry_hash_given, **{k: v for k, v in vars(entry).items() if k != "parts"}
+        )
+    saved = list(JournalEntry.objects.filter(seq__in=seqs).order_by("seq"))
+    assert [e.hash for e in saved] == [entry_hash(e) for e in saved]
+    assert saved[0].reason == tricky and saved[0].username == user.username
     assert verify().ok and verify().checked == 4
 
 

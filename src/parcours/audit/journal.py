@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from parcours.audit.hashing import entry_hash
+from parcours.audit.hashing import entry_hash, hash_parts, numbered_hash
 from parcours.audit.models import JournalEntry
 from parcours.audit.verification import VerifyResult, verify
 
@@ -21,8 +21,9 @@ __all__ = [
     "entry_hash",
     "history_for",
     "history_page",
+    "number",
+    "prepare_entries",
     "record",
-    "record_entries",
     "verify",
 ]
 
@@ -42,23 +43,42 @@ def next_seqs(count: int) -> list[int]:
     return list(range(last + 1, last + 1 + count))
 
 
+def _fields(actor, action, obj, related, groups, reason, *, user=None, at=None) -> dict:
+    """An entry's fields but its number and hash (``user`` and ``organisation`` as instances)."""
+    user = getattr(actor, "user", None) or user
+    return {
+        "at": at or timezone.now(),
+        "user": user,
+        "username": user.get_username() if user else "",
+        "organisation": getattr(actor, "organisation", None),
+        "action": action,
+        "object_type": obj._meta.model_name if obj is not None else "",
+        "object_ref": getattr(obj, "ref", "") if obj is not None else "",
+        "related_ref": getattr(related, "ref", "") if related is not None else "",
+        "groups": sorted(set(groups)),
+        "reason": reason,
+    }
+
+
 def _entry(seq, actor, action, obj, related, groups, reason, *, user=None, at=None):
     """One entry, numbered and hashed (not saved)."""
-    entry = JournalEntry(
-        seq=seq,
-        at=at or timezone.now(),
-        user=getattr(actor, "user", None) or user,
-        organisation=getattr(actor, "organisation", None),
-        action=action,
-        object_type=obj._meta.model_name if obj is not None else "",
-        object_ref=getattr(obj, "ref", "") if obj is not None else "",
-        related_ref=getattr(related, "ref", "") if related is not None else "",
-        groups=sorted(set(groups)),
-        reason=reason,
-    )
-    entry.username = entry.user.get_username() if entry.user else ""
+    entry = JournalEntry(seq=seq, **_fields(actor, action, obj, related, groups, reason,
+                                            user=user, at=at))  # fmt: skip
     entry.hash = entry_hash(entry)
     return entry
+
+
+class Unnumbered:
+    """An entry prepared without the database, for a bulk loader: its fields by attname, as its
+    row takes them (``user_id``, ``organisation_id``; no ``seq``, ``hash`` nor ``batch_id``),
+    and ``parts``, its canonical content around the number it will get (``number``)."""
+
+    def __init__(self, fields: dict):
+        user, organisation = fields.pop("user"), fields.pop("organisation")
+        self.__dict__.update(fields, prev_hash="")
+        self.user_id = user.pk if user is not None else None
+        self.organisation_id = organisation.pk if organisation is not None else None
+        self.parts = hash_parts(self)
 
 
 def record(
@@ -99,26 +119,26 @@ def record_many(actor, action: str, pairs, *, groups=()) -> list[JournalEntry]:
     return entries
 
 
-def record_entries(rows, *, write=None) -> list[JournalEntry]:
-    """Append one entry per row ``(actor, action, obj, related, groups, reason, at)``, in order,
-    in one write: for loaders that journal in bulk what they write in bulk (``parcours seed``).
-    ``at`` is when the act journaled took place (None: now). ``write(entries)`` saves the
-    numbered, hashed entries (default ``bulk_create``; a loader may ``COPY`` them)."""
-    rows = list(rows)
-    if not rows:
+def prepare_entries(rows) -> list[Unnumbered]:
+    """One entry per row ``(actor, action, obj, related, groups, reason, at)``, in order, not
+    numbered yet: for loaders that journal in bulk what they write in bulk (``parcours seed``,
+    whose worker processes prepare them, never touching the database). ``at`` is when the act
+    journaled took place. ``number`` then numbers and hashes them."""
+    return [
+        Unnumbered(_fields(actor, action, obj, related, groups, reason, at=at))
+        for actor, action, obj, related, groups, reason, at in rows
+    ]
+
+
+def number(parts) -> list[tuple[int, str]]:
+    """The number and hash of each prepared entry (by its ``Unnumbered.parts``), in order, the
+    numbers taken from the journal's sequence; the loader writes them with the entries, in the
+    same transaction."""
+    parts = list(parts)
+    if not parts:
         return []
-    with transaction.atomic():
-        entries = [
-            _entry(seq, actor, action, obj, related, groups, reason, at=at)
-            for seq, (actor, action, obj, related, groups, reason, at) in zip(
-                next_seqs(len(rows)), rows, strict=True
-            )
-        ]
-        if write is None:
-            JournalEntry.objects.bulk_create(entries, batch_size=2000)
-        else:
-            write(entries)
-    return entries
+    seqs = next_seqs(len(parts))
+    return [(seq, numbered_hash(p, seq)) for p, seq in zip(parts, seqs, strict=True)]
 
 
 def history_for(person):

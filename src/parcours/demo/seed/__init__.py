@@ -10,8 +10,8 @@ straight run would have made.
 
 Since a batch depends on nothing the database says, ``workers`` processes (forked: they share
 the country and the key ring loaded by the parent, and never touch the database) generate and
-encrypt the next batches while this process chains the journal and writes batch after batch,
-in order.
+encrypt the next batches, and prepare their journal entries, while this process numbers the
+entries and writes batch after batch, in order.
 """
 
 import multiprocessing
@@ -140,7 +140,10 @@ def _generate(job):
     count)."""
     seed, number, first_index, count = job
     rng = random.Random(f"{seed}:{number}")  # noqa: S311 (fictional data)
-    return people.generate(rng, _CONTEXT, first_index=first_index, count=count)
+    batch = people.generate(rng, _CONTEXT, first_index=first_index, count=count)
+    batch.prepared_journal = load.prepare_journal(batch, _CONTEXT)
+    batch.journal, batch.journal_reasons = [], []  # in the prepared rows now: not sent twice
+    return batch
 
 
 def _batches(jobs, workers: int):

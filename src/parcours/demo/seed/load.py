@@ -1,17 +1,19 @@
 """Bulk writing of a generated batch: its rows (already as the database takes them, encrypted,
 with their ids: ``seed.people``) table after table in the order of the foreign keys, sent by
 ``COPY`` on PostgreSQL (psycopg's ``cursor.copy``) and by one prepared ``INSERT`` run many
-times on SQLite; then the journal, numbered and hashed by ``audit.journal.record_entries`` and
-written the same way (its entries' values prepared as their fields would: :func:`insert`).
+times on SQLite; then the journal, prepared with the batch by the worker that generated it
+(:func:`prepare_journal`: ``audit.journal.prepare_entries``, its values converted as their fields
+would), numbered and hashed here (``audit.journal.number``: one SHA-256 per entry) and written
+the same way.
 
 Nothing here calls a model's ``save()`` or builds the rows' model instances.
 """
 
-import operator
+from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
 
-from parcours.audit.journal import record_entries
+from parcours.audit.journal import number, prepare_entries
 from parcours.audit.models import JournalEntry
 from parcours.cases.models import Case
 from parcours.core.fields import EncryptedMixin
@@ -76,20 +78,31 @@ def _converters(model, values):
     return out
 
 
-def insert(model, objects, values, sealed=None) -> None:
-    """Insert model instances whose ids nobody needs afterwards (the journal's entries).
-    ``sealed``: attname -> the values of that encrypted field already sealed, one per object
-    in order (the workers seal the journal's reasons)."""
-    if not objects:
-        return
-    sealed = sealed or {}
-    converters = _converters(model, values)
+@dataclass
+class Journal:
+    """A batch's journal entries as rows of ``audit_journalentry`` but their numbers and hashes
+    (``seq_at`` and ``hash_at`` in each row), with ``parts``, what ``journal.number`` numbers
+    and hashes them from. Prepared by the worker that generated the batch."""
+
+    columns: list
+    rows: list
+    parts: list
+    seq_at: int
+    hash_at: int
+
+
+def prepare_journal(batch, ctx) -> Journal:
+    """The batch's journal, prepared for ``write`` (no database: run in the worker processes).
+    Each entry's values are converted as its fields would for the database, its reason is the
+    one the generator sealed."""
+    entries = prepare_entries(journal_rows(batch, ctx))
+    converters = _converters(JournalEntry, ctx.values)
     columns = [f.column for f, _c in converters]
     attnames = [f.attname for f, _c in converters]
-    raw = operator.itemgetter(*attnames) if len(attnames) > 1 else lambda d: (d[attnames[0]],)
+    sealed = {"reason": batch.journal_reasons}
     json_of = {}
 
-    def as_json(value, dumps=values.json):  # a few distinct lists of groups, many rows
+    def as_json(value, dumps=ctx.values.json):  # a few distinct lists of groups, many rows
         key = tuple(value)
         text = json_of.get(key)
         if text is None:
@@ -97,7 +110,7 @@ def insert(model, objects, values, sealed=None) -> None:
         return text
 
     fixes = [
-        (position, as_json if convert is values.json else convert)
+        (position, as_json if convert is ctx.values.json else convert)
         for position, (f, convert) in enumerate(converters)
         if convert is not None and f.attname not in sealed
     ]
@@ -105,14 +118,16 @@ def insert(model, objects, values, sealed=None) -> None:
              if f.attname in sealed]  # fmt: skip
     rows = []
     append = rows.append
-    for number, obj in enumerate(objects):
-        row = list(raw(obj.__dict__))
+    for n, entry in enumerate(entries):
+        values = entry.__dict__
+        row = [values.get(attname) for attname in attnames]  # seq, hash, batch_id: None
         for position, convert in fixes:
             row[position] = convert(row[position])
         for position, ready in given:
-            row[position] = ready[number]
+            row[position] = ready[n]
         append(row)
-    insert_rows(model._meta.db_table, columns, rows)
+    return Journal(columns, rows, [e.parts for e in entries], attnames.index("seq"),
+                   attnames.index("hash"))  # fmt: skip
 
 
 def journal_rows(batch, ctx):
@@ -142,9 +157,8 @@ def write(batch, ctx) -> None:
         rows = batch.rows.get(name)
         if rows:
             insert_rows(table.model._meta.db_table, table.db_columns, table.full(rows))
-    record_entries(
-        journal_rows(batch, ctx),
-        write=lambda entries: insert(
-            JournalEntry, entries, ctx.values, sealed={"reason": batch.journal_reasons}
-        ),
-    )
+    journal = batch.prepared_journal
+    rows, seq_at, hash_at = journal.rows, journal.seq_at, journal.hash_at
+    for row, (seq, entry_hash) in zip(rows, number(journal.parts), strict=True):
+        row[seq_at], row[hash_at] = seq, entry_hash
+    insert_rows(JournalEntry._meta.db_table, journal.columns, rows)

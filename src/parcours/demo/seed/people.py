@@ -152,6 +152,7 @@ class Batch:
     journal: list = field(default_factory=list)
     names: list = field(default_factory=list)  # (ref, given names, family name)
     journal_reasons: list = field(default_factory=list)  # each entry's reason, sealed
+    prepared_journal: object = None  # ``load.Journal``: the entries as rows, but their numbers
 
     @property
     def events(self) -> list:
@@ -159,7 +160,8 @@ class Batch:
 
     def counts(self) -> dict[str, int]:
         counts = {name: len(rows) for name, rows in self.rows.items()}
-        counts["journal"] = len(self.journal)
+        prepared = self.prepared_journal
+        counts["journal"] = len(prepared.rows) if prepared is not None else len(self.journal)
         return counts
 
 
