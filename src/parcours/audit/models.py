@@ -58,8 +58,11 @@ class JournalEntry(AppendOnly):
     # No `choices`: new actions must not need a migration; labels come from ``Action``.
     action = models.CharField(max_length=32)
     object_type = models.CharField(max_length=32, blank=True)
-    object_ref = models.CharField(max_length=32, blank=True, db_index=True)
-    related_ref = models.CharField(max_length=32, blank=True, db_index=True)
+    # No index of its own: (object_ref, -seq) below serves every read by reference. None for
+    # related_ref, which nothing reads by (issue 14: 4 of the journal's 12 indexes were these,
+    # written for every entry).
+    object_ref = models.CharField(max_length=32, blank=True)
+    related_ref = models.CharField(max_length=32, blank=True)
     groups = models.JSONField(default=list)
     reason = EncryptedTextField(blank=True, default="")
     # The hash of the entry before it, for the entries written while the journal was one chain

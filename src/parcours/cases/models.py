@@ -48,8 +48,12 @@ class Case(FreshReference, models.Model):
     ref = models.CharField(max_length=12, unique=True, default=new_case_ref, editable=False)
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="cases")
     episode = models.PositiveSmallIntegerField(default=1)
+    # Indexed by case_org_opened and case_user_opened below, which lead with them.
     referent_org = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="referent_cases"
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="referent_cases",
+        db_index=False,
     )
     referent_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -57,6 +61,7 @@ class Case(FreshReference, models.Model):
         null=True,
         blank=True,
         related_name="referent_cases",
+        db_index=False,
     )
     status = models.CharField(
         _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN

@@ -139,14 +139,19 @@ class SearchToken(models.Model):
         BIRTH = "birth"
         PHONE = "phone"
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="search_tokens")
+    # The unique (person, kind, digest) serves reads by person; digest has one index, without
+    # the LIKE one Django adds to an indexed CharField (searches compare digests, never a prefix).
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="search_tokens", db_index=False
+    )
     kind = models.CharField(max_length=8, choices=Kind.choices)
-    digest = models.CharField(max_length=32, db_index=True)
+    digest = models.CharField(max_length=32)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["person", "kind", "digest"], name="search_token_unique")
         ]
+        indexes = [models.Index(fields=["digest"], name="search_token_digest")]
 
     def __str__(self):
         return f"{self.kind} token"
