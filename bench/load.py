@@ -373,7 +373,8 @@ def prepare_accounts(counts: dict[str, int]) -> Pools:
 
 class Server:
     """gunicorn serving ``parcours.wsgi`` on 127.0.0.1:<free port>, ``os.cpu_count()``
-    workers, the current environment (test mode, the benchmark's database, DEBUG off)."""
+    workers, the current environment (test mode, the benchmark's database, DEBUG off, database
+    connections kept 60 s unless PARCOURS_DB_CONN_MAX_AGE says otherwise)."""
 
     def __init__(self, workers: int, log_path: Path):
         self.port = free_port()
@@ -384,7 +385,14 @@ class Server:
 
     def __enter__(self):
         loopback_only(self.url, "the server")
-        env = {**os.environ, "PARCOURS_DEBUG": "false", "PYTHONPATH": str(ROOT / "src")}
+        env = {
+            # Connections kept 60 s, as docs/operations.md runs PostgreSQL (0 opens one per
+            # request); PARCOURS_DB_CONN_MAX_AGE in the environment wins.
+            "PARCOURS_DB_CONN_MAX_AGE": "60",
+            **os.environ,
+            "PARCOURS_DEBUG": "false",
+            "PYTHONPATH": str(ROOT / "src"),
+        }
         self.log = self.log_path.open("w")
         self.process = subprocess.Popen(  # noqa: S603
             [

@@ -749,6 +749,31 @@ def profile(cell: Cell, lines: int = 30) -> None:
         f"then own time of all; top {lines}):"
     )
     print(out.getvalue().strip())
+    print("\nown time by part (ms):")
+    for part, seconds in _by_part(stats):
+        print(f"  {part:28} {seconds * 1000:7.1f}")
+
+
+# Where a function's own time goes, by the first of these its file path contains.
+PARTS = (
+    ("django/template", "templates (Django)"),
+    ("django/forms", "forms (Django)"),
+    ("django/db", "ORM (Django)"),
+    ("psycopg", "database driver and wait"),
+    ("sqlite3", "database driver and wait"),
+    ("django/utils/translation", "translation (Django)"),
+    ("django/", "rest of Django"),
+    ("cryptography", "encryption"),
+    ("src/parcours/", "Parcours' own code"),
+)
+
+
+def _by_part(stats) -> list[tuple[str, float]]:
+    totals: dict[str, float] = {}
+    for (path, _line, _name), (_cc, _nc, own, _cum, _callers) in stats.stats.items():
+        part = next((label for key, label in PARTS if key in path), "other (Python, libraries)")
+        totals[part] = totals.get(part, 0.0) + own
+    return sorted(totals.items(), key=lambda item: -item[1])
 
 
 # -- the run ----------------------------------------------------------------------------------
