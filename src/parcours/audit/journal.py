@@ -24,6 +24,7 @@ __all__ = [
     "number",
     "prepare_entries",
     "record",
+    "record_entries",
     "verify",
 ]
 
@@ -139,6 +140,25 @@ def number(parts) -> list[tuple[int, str]]:
         return []
     seqs = next_seqs(len(parts))
     return [(seq, numbered_hash(p, seq)) for p, seq in zip(parts, seqs, strict=True)]
+
+
+def record_entries(rows) -> list[JournalEntry]:
+    """Append one entry per row ``(actor, action, obj, related, groups, reason, at)``, in order,
+    in one write (``prepare_entries``, ``number``, then ``bulk_create``)."""
+    prepared = prepare_entries(rows)
+    with transaction.atomic():
+        entries = [
+            JournalEntry(seq=seq, hash=entry_hash_, **_row_fields(entry))
+            for entry, (seq, entry_hash_) in zip(
+                prepared, number(e.parts for e in prepared), strict=True
+            )
+        ]
+        JournalEntry.objects.bulk_create(entries, batch_size=2000)
+    return entries
+
+
+def _row_fields(entry: Unnumbered) -> dict:
+    return {name: value for name, value in vars(entry).items() if name != "parts"}
 
 
 def history_for(person):

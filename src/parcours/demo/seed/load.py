@@ -131,7 +131,7 @@ def prepare_journal(batch, ctx) -> Journal:
 
 
 def journal_rows(batch, ctx):
-    """The batch's journal rows as ``record_entries`` takes them: actors (user and
+    """The batch's journal rows as ``audit.journal.prepare_entries`` takes them: actors (user and
     organisation of the country) and the objects named (``rows.Named``)."""
     users, orgs = ctx.country.users_by_id, ctx.country.orgs_by_id
     whos, cases = {}, {}
