@@ -342,6 +342,9 @@ if ADMIN_PATH in ("admin/", "/") or not ADMIN_PATH.replace("-", "").replace("/",
 
 # Lost contact: days without a reached contact before a case is marked "contact lost".
 CONTACT_LOST_DAYS = envconfig.integer("PARCOURS_CONTACT_LOST_DAYS", default=30, minimum=1)
+# The alert rules' thresholds over their defaults (parcours.alerts.rules.DEFAULTS), by rule:
+# e.g. {"repeated_refusals": {"count": 3, "days": 7}, "danger_without_shelter": {"hours": 24}}.
+ALERT_THRESHOLDS: dict = {}
 
 # Identification: the reflection period after identification by the police or gendarmerie
 # (CESEDA, former R316-1 and R316-2: 30 days; the Council of Europe Convention, art. 13: at least

@@ -8,6 +8,7 @@ rows of the outbox, sent after the commit and retried by ``parcours worker`` unt
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -95,3 +96,44 @@ class OutboxEmail(models.Model):
 
     def __str__(self):
         return f"{self.notification_id} {self.status}"
+
+
+class AlertState(models.Model):
+    """What people did about an alert, the alert itself being derived (``alerts.rules``): when
+    the worker first saw it, who acknowledged or resolved it, how far it was escalated, and when
+    its cause disappeared (``closed_at``: the alert closed by itself). One open state per alert;
+    an alert that comes back after closing gets a new one."""
+
+    rule = models.CharField(max_length=40)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="alert_states")
+    key = models.CharField(max_length=80, blank=True)
+    since = models.DateTimeField()  # when its cause appeared (the rule says)
+    seen_at = models.DateTimeField()  # when the worker first saw it open
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    escalation = models.PositiveSmallIntegerField(default=0)  # 0 none, 1 territorial, 2 national
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "case", "key"],
+                condition=Q(closed_at__isnull=True),
+                name="one_open_state_per_alert",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["case"], condition=Q(closed_at__isnull=True), name="alert_state_open"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.rule} {self.case_id} {self.key}".strip()

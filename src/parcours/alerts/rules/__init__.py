@@ -1,0 +1,104 @@
+"""Alert rules (issue 15): each a small module of this package whose ``RULE`` reads the current
+data and answers the alerts it sees open, registered in ``RULES`` below. Adding a rule is one
+module and one line here.
+
+Alerts are derived, never stored twice: evaluating the rules over the data gives the open
+alerts; an alert whose cause disappears is simply no longer given (``alerts.tracking`` stores
+only who saw, acknowledged, resolved or escalated one, and when). A rule makes a fixed number
+of queries whatever the number of cases, and names a case by its id, never a person: what a
+reader sees of the case still comes from the redaction object.
+
+Thresholds are settings (``ALERT_THRESHOLDS``, by rule code), read at each evaluation.
+"""
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from parcours.cases.enums import CaseStatus
+
+# The cases alerts watch: a closed case raises none.
+WATCHED = (CaseStatus.OPEN, CaseStatus.IN_SAFETY, CaseStatus.FOLLOWED, CaseStatus.CONTACT_LOST)
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One open alert: a rule's, on a case (``key`` tells several of one rule on one case apart,
+    a task's id, a kind of service), open ``since`` its cause appeared (the escalation's delays
+    count from then), with non-identifying ``params`` for its message (a count, a number of
+    days, a kind of service)."""
+
+    rule: str
+    case_id: int
+    key: str
+    since: datetime.datetime
+    params: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def identity(self) -> tuple[str, int, str]:
+        return (self.rule, self.case_id, self.key)
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    # (now, cases) -> the open alerts; ``cases``: None for every watched case, or a queryset of
+    # case ids to look at only these (a reader's scope).
+    find: Callable[[datetime.datetime, object], Iterable[Alert]]
+    urgency: int  # 0 most urgent; dashboards sort by it, then by age
+
+
+def threshold(code: str) -> dict:
+    """The rule's thresholds: its defaults, with the setting's values over them."""
+    return {**DEFAULTS[code], **settings.ALERT_THRESHOLDS.get(code, {})}
+
+
+DEFAULTS = {
+    "repeated_refusals": {"count": 3, "days": 7},
+    "danger_without_shelter": {"hours": 24},
+    "no_safety_assessment": {"hours": 48},
+    "task_overdue": {"days": 0},
+}
+
+
+def _rules() -> list[Rule]:
+    from parcours.alerts.rules import (
+        danger_without_shelter,
+        no_safety_assessment,
+        repeated_refusals,
+        task_overdue,
+    )
+
+    return [
+        danger_without_shelter.RULE,
+        repeated_refusals.RULE,
+        no_safety_assessment.RULE,
+        task_overdue.RULE,
+    ]
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rules() -> dict[str, Rule]:
+    if not RULES:
+        RULES.update((rule.code, rule) for rule in _rules())
+    return RULES
+
+
+def evaluate(now: datetime.datetime, cases=None) -> list[Alert]:
+    """Every open alert at ``now`` (of the cases of ``cases``, a queryset of ids, when given),
+    most urgent rule first, then oldest first."""
+    found = []
+    for rule in sorted(rules().values(), key=lambda r: r.urgency):
+        found.extend(sorted(rule.find(now, cases), key=lambda a: (a.since, a.case_id, a.key)))
+    return found
+
+
+def within(queryset, cases, field_name: str = "case"):
+    """``queryset`` cut to the cases of ``cases`` (None: all of them)."""
+    if cases is None:
+        return queryset
+    return queryset.filter(**{f"{field_name}__in": cases})
