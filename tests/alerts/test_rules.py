@@ -190,3 +190,39 @@ def test_one_pass_costs_the_same_queries_for_one_case_or_many(
     with django_assert_max_num_queries(len(one.captured_queries) + 0):
         tracking.sync(now)
     assert AlertState.objects.filter(closed_at__isnull=True).count() >= 6
+
+
+# -- the reflection period ending ---------------------------------------------------------------
+
+
+def test_the_reflection_period_alerts_five_days_before_its_end_until_it_ends(
+    case, referent, settings
+):
+    from parcours.identification.models import Stage
+
+    today = timezone.localdate()
+    now = datetime.datetime.combine(
+        today, datetime.time(12), tzinfo=timezone.get_current_timezone()
+    )
+    identified_on = today - datetime.timedelta(days=settings.REFLECTION_PERIOD_DAYS - 6)
+    Stage.objects.create(case=case, code=Stage.Code.IDENTIFIED, on=identified_on,
+                         organisation=referent.actor.organisation, recorded_by=referent.user,
+                         recorded_at=now)  # fmt: skip
+    assert _open(now, "reflection_ending") == []  # six days left
+    [alert] = _open(now + DAY, "reflection_ending")  # five
+    assert alert.params == {"days": 5}
+    assert [a.params for a in _open(now + 5 * DAY, "reflection_ending")] == [{"days": 1}]
+    assert _open(now + 6 * DAY, "reflection_ending") == []  # the day it ends: over
+
+
+# -- no contact for D days ------------------------------------------------------------------------
+
+
+def test_no_contact_alerts_after_21_days_then_contact_brings_it_back(case):
+    now = timezone.now()
+    Case.objects.filter(pk=case.pk).update(last_contact_at=now - 21 * DAY + HOUR)
+    assert _open(now, "no_contact") == []
+    [alert] = _open(now + HOUR, "no_contact")
+    assert alert.params == {"days": 21}
+    Case.objects.filter(pk=case.pk).update(last_contact_at=now)
+    assert _open(now + HOUR, "no_contact") == []

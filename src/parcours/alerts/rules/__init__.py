@@ -60,13 +60,17 @@ DEFAULTS = {
     "danger_without_shelter": {"hours": 24},
     "no_safety_assessment": {"hours": 48},
     "task_overdue": {"days": 0},
+    "no_contact": {"days": 21},
+    # reflection_ending: REFLECTION_ALERT_DAYS, the setting the reflection period already has
 }
 
 
 def _rules() -> list[Rule]:
     from parcours.alerts.rules import (
         danger_without_shelter,
+        no_contact,
         no_safety_assessment,
+        reflection_ending,
         repeated_refusals,
         task_overdue,
     )
@@ -74,7 +78,9 @@ def _rules() -> list[Rule]:
     return [
         danger_without_shelter.RULE,
         repeated_refusals.RULE,
+        reflection_ending.RULE,
         no_safety_assessment.RULE,
+        no_contact.RULE,
         task_overdue.RULE,
     ]
 
