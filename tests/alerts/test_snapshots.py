@@ -30,6 +30,7 @@ PARAMS = {
     "report_received": {"departement": "Gironde (33)"},  # reporting.submit
     "report_without_coordination": {"departement": "Gironde (33)"},  # reporting.submit
     "journal_root": {"day": "2026-12-01", "number": 42, "hash": "ab" * 32},  # audit.sealing
+    "alert_escalated": {"hours": 49},  # alerts.escalation
 }
 # Kinds told with no link: the organisation no longer sees the case (referrals.consent), the
 # notice names nobody and no case (cases.sharing_refusal), the journal's daily seal is about no

@@ -6,12 +6,13 @@ class AlertsConfig(AppConfig):
     label = "alerts"
 
     def ready(self):
-        from parcours.alerts import tracking
+        from parcours.alerts import escalation, tracking
         from parcours.alerts.notify import send_due
         from parcours.core import worker
 
         # After the steps that change the cases' state (expiry, lost contact: order 50).
         worker.register("alerts opened or closed", tracking.step, order=60)
+        worker.register("alerts escalated", escalation.escalate, order=61)
 
         # Last: the notifications the other steps of the round wrote are sent in the same round.
         worker.register("e-mails sent", send_due, order=90)

@@ -84,6 +84,13 @@ KINDS = {
             "triages it: give the département one in Parcours so that someone can read it."
         ),
     ),
+    "alert_escalated": (
+        _("Case %(ref)s: an alert has stayed unresolved for %(hours)s hours"),
+        _(
+            "The alert was escalated to your coordination. Open the case to see it, as far as "
+            "your access to the case allows."
+        ),
+    ),
     "case_from_report": (
         _("Case %(ref)s was opened for your organisation from a public report"),
         _(

@@ -78,3 +78,4 @@ class Action(models.TextChoices):
     KEY_ROTATION = "system.keys", _("re-encrypted data with the current key")
     RETENTION_ARCHIVE = "retention.archive", _("archived the case")
     RETENTION_ANONYMISE = "retention.anonymise", _("anonymised the person")
+    ALERT_ESCALATE = "alert.escalate", _("escalated an alert left unresolved")

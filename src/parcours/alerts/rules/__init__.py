@@ -52,12 +52,19 @@ class Rule:
 
 def threshold(code: str) -> dict:
     """The rule's thresholds: its defaults, with the setting's values over them."""
-    return {**DEFAULTS[code], **settings.ALERT_THRESHOLDS.get(code, {})}
+    return {**ESCALATION, **DEFAULTS[code], **settings.ALERT_THRESHOLDS.get(code, {})}
 
+
+# Escalation (``alerts.escalation``), for every rule unless it says otherwise: to the territorial
+# coordination when unacknowledged ``territorial_hours`` after it opened (or unresolved
+# ``national_hours``), then to the national coordination when still unresolved
+# ``national_hours`` after that.
+ESCALATION = {"territorial_hours": 48, "national_hours": 168}
 
 DEFAULTS = {
-    "repeated_refusals": {"count": 3, "days": 7},
-    "danger_without_shelter": {"hours": 24},
+    # S1: the third refusal of the 115 in seven days is the territorial coordinator's at once.
+    "repeated_refusals": {"count": 3, "days": 7, "territorial_hours": 0},
+    "danger_without_shelter": {"hours": 24, "territorial_hours": 0},
     "no_safety_assessment": {"hours": 48},
     "task_overdue": {"days": 0},
     "no_contact": {"days": 21},
