@@ -239,6 +239,8 @@ PAGES = [
     ("my-cases", REFERENT, "/dossiers/", None),
     ("search-results", REFERENT, "/dossiers/", _search),
     ("my-tasks", REFERENT, "/taches/", None),
+    ("my-alerts", REFERENT, "/alertes/", None),
+    ("my-alerts-coordinator", COORDINATOR, "/alertes/", None),
     ("open-a-case", REFERENT, "/dossiers/nouveau/", None),
     ("case-referent", REFERENT, "/dossiers/{s1}/", _open_every_fold),
     ("case-partner-redacted", PARTNER, "/dossiers/{s1}/", _open_every_fold),

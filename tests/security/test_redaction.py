@@ -245,7 +245,14 @@ def test_every_route_is_walked_or_excused():
     new_kinds = {route: MATRIX[route][1] for route in walked if MATRIX[route][1] not in KNOWN_KINDS}
     assert not new_kinds, f"teach walked_requests to reach these routes: {new_kinds}"
     # The lists and inboxes that show cases without a parameter are walked too.
-    assert {"my_cases", "my_tasks", "referral_inbox", "notifications", "placement_inbox"} <= walked
+    assert {
+        "my_cases",
+        "my_tasks",
+        "my_alerts",
+        "referral_inbox",
+        "notifications",
+        "placement_inbox",
+    } <= walked
 
 
 def test_the_full_case_shows_every_sentinel_to_the_designated_referent(full, db, client, pdf_html):

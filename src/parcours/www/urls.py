@@ -17,6 +17,7 @@ JOURNEYS = (
     "rights",
     "identification",
     "reporting",
+    "alerts",
 )
 
 urlpatterns = [

@@ -48,6 +48,7 @@ class Rule:
     # case ids to look at only these (a reader's scope).
     find: Callable[[datetime.datetime, object], Iterable[Alert]]
     urgency: int  # 0 most urgent; dashboards sort by it, then by age
+    title: str = ""  # what the dashboards call it (a lazy translation)
 
 
 def threshold(code: str) -> dict:

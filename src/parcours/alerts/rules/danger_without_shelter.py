@@ -4,6 +4,7 @@
 import datetime
 
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
 
 from parcours.alerts.rules import WATCHED, Alert, Rule, threshold, within
 from parcours.shelter.enums import PlacementStatus, RiskLevel
@@ -28,4 +29,4 @@ def find(now: datetime.datetime, cases=None):
             yield Alert(CODE, case_id, "", at + delay, {"hours": hours})
 
 
-RULE = Rule(CODE, find, urgency=0)
+RULE = Rule(CODE, find, urgency=0, title=_("In critical danger, still without a safe place"))

@@ -3,6 +3,8 @@
 
 import datetime
 
+from django.utils.translation import gettext_lazy as _
+
 from parcours.alerts.rules import Alert, Rule, threshold, within
 from parcours.cases.contact_watch import WATCHED
 from parcours.cases.models import Case
@@ -20,4 +22,4 @@ def find(now: datetime.datetime, cases=None):
         yield Alert(CODE, case_id, "", last + delay, {"days": (now - last).days})
 
 
-RULE = Rule(CODE, find, urgency=2)
+RULE = Rule(CODE, find, urgency=2, title=_("No contact for weeks"))

@@ -4,6 +4,7 @@ nobody assessed is never ranked or placed, so the gap is said."""
 import datetime
 
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
 
 from parcours.alerts.rules import WATCHED, Alert, Rule, threshold, within
 from parcours.cases.models import Case
@@ -23,4 +24,4 @@ def find(now: datetime.datetime, cases=None):
         yield Alert(CODE, case_id, "", opened + delay, {"hours": hours})
 
 
-RULE = Rule(CODE, find, urgency=2)
+RULE = Rule(CODE, find, urgency=2, title=_("No safety assessment yet"))

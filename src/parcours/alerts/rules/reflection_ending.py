@@ -6,6 +6,7 @@ import datetime
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from parcours.alerts.rules import WATCHED, Alert, Rule, within
 from parcours.identification import reflection
@@ -30,4 +31,4 @@ def find(now: datetime.datetime, cases=None):
         yield Alert(CODE, case_id, end.isoformat(), since, {"days": (end - today).days})
 
 
-RULE = Rule(CODE, find, urgency=1)
+RULE = Rule(CODE, find, urgency=1, title=_("The reflection period ends soon"))

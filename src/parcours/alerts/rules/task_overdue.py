@@ -3,6 +3,7 @@
 import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from parcours.alerts.rules import WATCHED, Alert, Rule, threshold, within
 from parcours.cases.models import Task
@@ -25,4 +26,4 @@ def find(now: datetime.datetime, cases=None):
         yield Alert(CODE, case_id, str(pk), since, {"days": (today - due).days})
 
 
-RULE = Rule(CODE, find, urgency=3)
+RULE = Rule(CODE, find, urgency=3, title=_("A task is overdue"))

@@ -1,0 +1,60 @@
+"""My alerts (issue 15, item 5): the alerts of the cases the reader's organisation holds; for a
+coordinator, those escalated to her; nobody sees an alert of a case outside their scope."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from parcours.core.worker import run_round
+from parcours.shelter.enums import RiskLevel
+from parcours.shelter.models import RiskAssessment
+from tests.conftest import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(client, persona, language="en"):
+    client.cookies["django_language"] = language
+    sign_in(client, persona)
+    response = client.get(reverse("my_alerts"), HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def in_danger(case, referent):
+    RiskAssessment.objects.create(
+        case=case, dangers=["exploiter_nearby"], level=RiskLevel.CRITICAL,
+        assessed_at=timezone.now() - datetime.timedelta(hours=30),
+        assessed_by=referent.user, by_org=referent.actor.organisation,
+    )  # fmt: skip
+    return case
+
+
+def test_the_referent_sees_the_alert_of_her_case_with_the_person(client, referent, in_danger):
+    page = _page(client, referent)
+    assert 'data-testid="alert-danger_without_shelter"' in page
+    assert "In critical danger, still without a safe place" in page
+    assert in_danger.ref in page and in_danger.person.family_name.upper() in page
+    french = _page(client, referent, "fr")
+    assert "En danger critique, toujours sans lieu sûr" in french
+
+
+def test_an_outsider_sees_no_alert_of_a_case_it_does_not_hold(client, outsider, in_danger):
+    page = _page(client, outsider)
+    assert 'data-testid="no-alert"' in page and in_danger.ref not in page
+
+
+def test_the_territorial_coordinator_sees_it_once_escalated(client, territorial, in_danger):
+    assert in_danger.ref not in _page(client, territorial)  # not escalated yet: the referent's
+    run_round()  # critical danger goes to the territorial coordination at once
+    page = _page(client, territorial)
+    assert in_danger.ref in page
+    assert "Escalated to the territorial coordination" in page
+
+
+def test_the_national_coordinator_sees_no_case_it_cannot_open(client, coordinator, in_danger):
+    run_round()
+    assert in_danger.ref not in _page(client, coordinator)
