@@ -58,3 +58,52 @@ def test_the_territorial_coordinator_sees_it_once_escalated(client, territorial,
 def test_the_national_coordinator_sees_no_case_it_cannot_open(client, coordinator, in_danger):
     run_round()
     assert in_danger.ref not in _page(client, coordinator)
+
+
+def _follow(client, persona, state, action):
+    client.cookies["django_language"] = "en"
+    sign_in(client, persona)
+    return client.post(reverse("alert_follow_up"), {"alert": state.pk, "action": action})
+
+
+def test_the_referent_acknowledges_then_resolves_and_the_journal_says_so(
+    client, referent, in_danger
+):
+    from parcours.alerts.models import AlertState
+    from parcours.audit.models import JournalEntry
+
+    run_round()
+    state = AlertState.objects.get(rule="danger_without_shelter")
+    assert _follow(client, referent, state, "acknowledge").status_code == 302
+    state.refresh_from_db()
+    assert state.acknowledged_by == referent.user and state.resolved_at is None
+    page = client.get(reverse("my_alerts")).content.decode()
+    assert "Acknowledged" in page and 'value="acknowledge"' not in page
+    assert _follow(client, referent, state, "resolve").status_code == 302
+    state.refresh_from_db()
+    assert state.resolved_by == referent.user
+    actions = list(
+        JournalEntry.objects.filter(action__startswith="alert.", user=referent.user).values_list(
+            "action", "object_ref", "reason"
+        )
+    )
+    assert actions == [
+        ("alert.acknowledge", in_danger.ref, "danger_without_shelter"),
+        ("alert.resolve", in_danger.ref, "danger_without_shelter"),
+    ]
+
+
+def test_nobody_else_acts_on_it_and_nothing_changes(
+    client, outsider, participant, territorial, in_danger
+):
+    from parcours.alerts.models import AlertState
+
+    run_round()
+    state = AlertState.objects.get(rule="danger_without_shelter")
+    AlertState.objects.filter(pk=state.pk).update(escalation=0)  # not escalated
+    for persona in (outsider, participant, territorial):
+        assert _follow(client, persona, state, "resolve").status_code == 404
+        client.logout()
+    state.refresh_from_db()
+    assert state.acknowledged_at is None and state.resolved_at is None
+    assert _follow(client, territorial, state, "nonsense").status_code == 404

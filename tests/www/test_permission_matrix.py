@@ -64,6 +64,7 @@ MATRIX = {
     "my_cases": ("get", None, _everyone(200)),
     "my_tasks": ("get", None, _everyone(200)),
     "my_alerts": ("get", None, _everyone(200)),
+    "alert_follow_up": ("post", None, _everyone(404)),
     # Caseworkers and managers of organisations that may hold cases (not the police unit's
     # investigator, not a coordination, not a facility, not a statistician).
     "case_open": ("get", None, _only(200, *HOLDER, "outsider")),

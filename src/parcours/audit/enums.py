@@ -79,3 +79,5 @@ class Action(models.TextChoices):
     RETENTION_ARCHIVE = "retention.archive", _("archived the case")
     RETENTION_ANONYMISE = "retention.anonymise", _("anonymised the person")
     ALERT_ESCALATE = "alert.escalate", _("escalated an alert left unresolved")
+    ALERT_ACKNOWLEDGE = "alert.acknowledge", _("acknowledged an alert")
+    ALERT_RESOLVE = "alert.resolve", _("marked an alert as dealt with")
