@@ -10,10 +10,10 @@ from django.utils import timezone
 from parcours.access.scopes import visible_case_ids
 from parcours.alerts import rules
 from parcours.alerts.models import AlertState, Notification
+from parcours.alerts.worker import run_round
 from parcours.audit.enums import Action
 from parcours.audit.models import JournalEntry
 from parcours.cases.models import Task
-from parcours.core.worker import run_round
 
 pytestmark = pytest.mark.django_db
 

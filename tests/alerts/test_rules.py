@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from parcours.alerts import rules, tracking
 from parcours.alerts.models import AlertState
+from parcours.alerts.worker import run_round
 from parcours.cases.enums import CaseStatus, LegalBasis, SharingBasis
 from parcours.cases.models import Case, Task
-from parcours.core.worker import run_round
 from parcours.referrals.enums import ReferralStatus
 from parcours.referrals.models import Referral
 from parcours.shelter.enums import PlacementStatus, RiskLevel

@@ -92,7 +92,7 @@ def test_sealing_chains_signed_batches_and_a_round_seals_what_it_journaled(
     assert second.first_seq == entries[2].seq and third.last_seq == entries[4].seq
     assert JournalEntry.objects.filter(batch__isnull=True).count() == 0
     record(referent.actor, Action.VIEW_CASE, case)
-    from parcours.core.worker import run_round
+    from parcours.alerts.worker import run_round
 
     counts = run_round()
     assert counts["journal entries sealed"] >= 1
@@ -474,7 +474,7 @@ def test_the_worker_refuses_to_start_in_production_without_the_signing_key(
     db, settings, monkeypatch
 ):
     monkeypatch.delenv("PARCOURS_JOURNAL_SIGNING_KEY", raising=False)
-    monkeypatch.setattr("parcours.core.management.commands.worker.check_keys_against_database", _ok)
+    monkeypatch.setattr("parcours.alerts.management.commands.worker.check_keys_against_database", _ok)
     settings.MODE = "production"
     signing.reset()
     try:

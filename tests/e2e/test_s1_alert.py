@@ -9,7 +9,7 @@ Gironde coordination. The worker's round runs between the steps, as ``parcours w
 
 import pytest
 
-from parcours.core.worker import run_round
+from parcours.alerts.worker import run_round
 from parcours.referrals.models import Service
 from tests.e2e.test_s1_pathway import (
     REFERENT,

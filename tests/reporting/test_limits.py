@@ -8,7 +8,7 @@ import pytest
 from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
-from parcours.core import worker
+from parcours.alerts import worker
 from parcours.reporting import limits, submit
 from parcours.reporting.models import Report, SubmissionWindow
 from tests.reporting import SEEN, commune

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from parcours.core.worker import run_round
+from parcours.alerts.worker import run_round
 from parcours.shelter.enums import RiskLevel
 from parcours.shelter.models import RiskAssessment
 from tests.conftest import sign_in

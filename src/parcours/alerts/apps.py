@@ -6,9 +6,8 @@ class AlertsConfig(AppConfig):
     label = "alerts"
 
     def ready(self):
-        from parcours.alerts import escalation, tracking
+        from parcours.alerts import escalation, tracking, worker
         from parcours.alerts.notify import send_due
-        from parcours.core import worker
 
         # After the steps that change the cases' state (expiry, lost contact: order 50).
         worker.register("alerts opened or closed", tracking.step, order=60)

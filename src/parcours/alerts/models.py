@@ -137,3 +137,19 @@ class AlertState(models.Model):
 
     def __str__(self):
         return f"{self.rule} {self.case_id} {self.key}".strip()
+
+
+class WorkerHeartbeat(models.Model):
+    """The latest round of each worker (by host name): when it ran, what each step counted and
+    which steps failed (their error's class, nothing of the data). ``parcours worker --status``
+    and the coordinators read it to know the periodic work is alive."""
+
+    name = models.CharField(max_length=100, unique=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    rounds = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict)
+    failures = models.JSONField(default=dict)
+
+    def __str__(self):
+        return self.name

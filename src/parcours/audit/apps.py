@@ -6,10 +6,10 @@ class AuditConfig(AppConfig):
     label = "audit"
 
     def ready(self):
+        from parcours.alerts import worker
         from parcours.audit import signals  # noqa: F401  (sign-in events)
         from parcours.audit.sealing import export_roots, seal, send_daily_root
         from parcours.audit.signing import signing_key
-        from parcours.core import worker
 
         worker.register_check(signing_key)  # production: refuse to start without the key
 

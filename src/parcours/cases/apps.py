@@ -6,8 +6,8 @@ class CasesConfig(AppConfig):
     label = "cases"
 
     def ready(self):
+        from parcours.alerts import worker
         from parcours.cases.contact_watch import mark_lost_contacts
-        from parcours.core import worker
 
         worker.register(
             "cases marked contact lost", lambda now: len(mark_lost_contacts(now)), order=20

@@ -20,9 +20,9 @@ class IdentificationConfig(AppConfig):
         check_catalogue()
         # The timeline's sentence for a stage, and the worker's steps: the alert before the
         # reflection period ends, the reminder six months before 18.
+        from parcours.alerts import worker
         from parcours.cases import event_kinds
         from parcours.cases.enums import EventKind
-        from parcours.core import worker
         from parcours.identification import minors, reflection, stages
 
         event_kinds.register(EventKind.IDENTIFICATION, stages.describe)

@@ -6,7 +6,7 @@ class ReferralsConfig(AppConfig):
     label = "referrals"
 
     def ready(self):
-        from parcours.core import worker
+        from parcours.alerts import worker
         from parcours.referrals.deadlines import expire_overdue
 
         worker.register("referrals expired", expire_overdue, order=10)

@@ -6,9 +6,9 @@ class ReportingConfig(AppConfig):
     label = "reporting"
 
     def ready(self):
+        from parcours.alerts import worker
         from parcours.cases import event_kinds
         from parcours.cases.enums import EventKind
-        from parcours.core import worker
         from parcours.reporting.events import describe_opened
         from parcours.reporting.limits import purge
 
