@@ -474,7 +474,9 @@ def test_the_worker_refuses_to_start_in_production_without_the_signing_key(
     db, settings, monkeypatch
 ):
     monkeypatch.delenv("PARCOURS_JOURNAL_SIGNING_KEY", raising=False)
-    monkeypatch.setattr("parcours.alerts.management.commands.worker.check_keys_against_database", _ok)
+    monkeypatch.setattr(
+        "parcours.alerts.management.commands.worker.check_keys_against_database", _ok
+    )
     settings.MODE = "production"
     signing.reset()
     try:

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from parcours.alerts.worker import run_round
 from parcours.shelter.enums import RiskLevel
@@ -107,3 +107,30 @@ def test_nobody_else_acts_on_it_and_nothing_changes(
     state.refresh_from_db()
     assert state.acknowledged_at is None and state.resolved_at is None
     assert _follow(client, territorial, state, "nonsense").status_code == 404
+
+
+def test_the_coordinator_counts_her_alerts_by_type_and_age(client, territorial, in_danger):
+    from parcours.alerts.dashboard import alerts_of, summary
+
+    run_round()
+    [row] = summary(alerts_of(territorial.actor))
+    with translation.override("en"):
+        assert str(row.title) == "In critical danger, still without a safe place"
+    assert row.counts == (1, 0, 0, 0)  # open 6 hours: under a day
+    page = _page(client, territorial, "fr")
+    assert 'data-testid="alerts-summary"' in page and "Moins d’un jour" in page
+
+
+def test_the_summary_puts_the_rule_with_the_oldest_alert_first():
+    import datetime as dt
+
+    from parcours.alerts.dashboard import Line, summary
+    from parcours.alerts.rules import Alert
+
+    now = timezone.now()
+
+    def line(rule, days):
+        return Line(Alert(rule, 1, "", now - dt.timedelta(days=days)), None, None, rule)
+
+    rows = summary([line("a", 2), line("b", 40), line("a", 0.5), line("b", 10)], now)
+    assert [(r.title, r.counts) for r in rows] == [("b", (0, 0, 1, 1)), ("a", (1, 1, 0, 0))]

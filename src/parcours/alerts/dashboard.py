@@ -59,3 +59,42 @@ def alerts_of(actor, now: datetime.datetime | None = None, limit: int = LIMIT) -
         for a in found
         if a.case_id in by_id
     ]
+
+
+# The ages a coordinator's summary counts alerts by: open for less than a day, a week, a month,
+# or longer (since their cause appeared).
+AGES = (
+    ("day", datetime.timedelta(days=1)),
+    ("week", datetime.timedelta(days=7)),
+    ("month", datetime.timedelta(days=30)),
+    ("older", None),
+)
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    title: str
+    counts: tuple[int, ...]  # by AGES, in order
+    oldest: datetime.datetime
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+def summary(lines: list[Line], now: datetime.datetime | None = None) -> list[SummaryRow]:
+    """The lines counted by rule and age, the rule whose oldest alert is oldest first."""
+    now = now or timezone.now()
+    by_rule: dict[str, list[Line]] = {}
+    for line in lines:
+        by_rule.setdefault(line.alert.rule, []).append(line)
+    rows = []
+    for rule_lines in by_rule.values():
+        counts = [0] * len(AGES)
+        for line in rule_lines:
+            age = now - line.since
+            index = next(i for i, (_n, limit) in enumerate(AGES) if limit is None or age < limit)
+            counts[index] += 1
+        oldest = min(line.since for line in rule_lines)
+        rows.append(SummaryRow(rule_lines[0].title, tuple(counts), oldest))
+    return sorted(rows, key=lambda row: row.oldest)

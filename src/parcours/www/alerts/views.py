@@ -12,14 +12,17 @@ from django.views.decorators.http import require_POST
 from parcours.access.listing import person_labels
 from parcours.access.rules import is_coordinator
 from parcours.alerts import follow_up
-from parcours.alerts.dashboard import alerts_of
+from parcours.alerts.dashboard import alerts_of, summary
 
 
 def my_alerts(request):
     lines = alerts_of(request.actor)
     labels = person_labels(request.actor, {line.case.pk: line.case for line in lines}.values())
     rows = [(line, labels[line.case.pk]) for line in lines]
-    context = {"rows": rows, "coordinator": is_coordinator(request.actor)}
+    coordinator = is_coordinator(request.actor)
+    context = {"rows": rows, "coordinator": coordinator}
+    if coordinator and lines:
+        context["summary"] = summary(lines)
     return render(request, "www/alerts/list.html", context)
 
 
