@@ -361,3 +361,30 @@ def test_rows_written_after_a_seed_take_ids_after_its_block():
         _seed(people_count=30, batch=10, seed_number=5)
     _seed(people_count=10, batch=10, seed_number=6)
     assert Person.objects.count() == 31
+
+
+def test_the_demo_serves_with_the_worker_running_and_stops_it_with_itself(monkeypatch):
+    """``parcours demo`` runs ``parcours worker`` beside the server (the demo shows live
+    alerts), and stops it when the server stops, even on an error."""
+    from parcours.demo.management.commands import demo as demo_command
+
+    started = []
+
+    class FakeProcess:
+        def __init__(self, command, **kwargs):
+            self.command, self.stopped = command, False
+            started.append(self)
+
+        def terminate(self):
+            self.stopped = True
+
+        def wait(self, timeout=None):
+            return 0
+
+    monkeypatch.setattr(demo_command.subprocess, "Popen", FakeProcess)
+    with pytest.raises(KeyboardInterrupt):
+        with demo_command.background_worker(every=60):
+            assert started[0].command[-3:] == ["worker", "--every", "60"]
+            assert not started[0].stopped
+            raise KeyboardInterrupt  # Ctrl-C on the server
+    assert started[0].stopped

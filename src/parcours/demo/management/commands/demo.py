@@ -1,4 +1,9 @@
-"""`parcours demo`: migrate, load the fictional demo data, print the accounts, and serve."""
+"""`parcours demo`: migrate, load the fictional demo data, print the accounts, and serve, with
+the worker running in the background."""
+
+import contextlib
+import subprocess
+import sys
 
 from django.conf import settings
 from django.core.management import call_command
@@ -31,7 +36,8 @@ class Command(BaseCommand):
         self.print_accounts()
         if not options["no_serve"]:
             self.stdout.write(f"\nParcours demo on {_address(options['bind'])}  (Ctrl-C to stop)\n")
-            call_command("serve", bind=options["bind"], workers=2)
+            with background_worker(every=WORKER_EVERY):
+                call_command("serve", bind=options["bind"], workers=2)
 
     def seal_journal(self):
         """Seal what loading journaled (the worker would, at its next round) and export the
@@ -64,6 +70,29 @@ class Command(BaseCommand):
                 f"  {m.user.username:<18} {m.get_role_display():<16} "
                 f"{m.organisation.get_kind_display():<26} {m.organisation.name}"
             )
+
+
+# The demo's worker runs a round every minute, so that alerts appear and escalate while one
+# tries the demo (a service would run every five).
+WORKER_EVERY = 60
+
+
+@contextlib.contextmanager
+def background_worker(every: int):
+    """``parcours worker --every N`` in a process of its own while the demo serves, stopped
+    with it: the demo shows live alerts and escalations. Its round lines are not printed (the
+    demo's console is the server's); ``parcours worker --status`` tells how it goes."""
+    command = [sys.executable, "-c", "from parcours.cli import main; main()", "worker",
+               "--every", str(every)]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)  # noqa: S603 (our own)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def _address(bind: str) -> str:
