@@ -134,3 +134,25 @@ def test_the_summary_puts_the_rule_with_the_oldest_alert_first():
 
     rows = summary([line("a", 2), line("b", 40), line("a", 0.5), line("b", 10)], now)
     assert [(r.title, r.counts) for r in rows] == [("b", (0, 0, 1, 1)), ("a", (1, 1, 0, 0))]
+
+
+def test_the_coordinator_is_told_when_the_periodic_work_stopped(client, territorial):
+    import io
+
+    from django.core.management import call_command
+
+    from parcours.alerts.models import WorkerHeartbeat
+
+    page = _page(client, territorial)
+    assert 'data-testid="worker-stale"' in page and "has never run" in page
+    call_command("worker", "--once", stdout=io.StringIO())
+    page = _page(client, territorial)
+    assert 'data-testid="worker-beat"' in page and "Alerts last checked" in page
+    WorkerHeartbeat.objects.update(finished_at=timezone.now() - datetime.timedelta(minutes=16))
+    page = _page(client, territorial, "fr")
+    assert "Le travail périodique n’a pas tourné depuis le" in page
+
+
+def test_a_caseworker_is_not_shown_the_worker_state(client, referent):
+    page = _page(client, referent)
+    assert "worker-stale" not in page and "worker-beat" not in page

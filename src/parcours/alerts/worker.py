@@ -92,3 +92,13 @@ def beat(started: datetime.datetime, counts: dict, failures: dict, name: str | N
     updated = WorkerHeartbeat.objects.filter(name=name).update(rounds=F("rounds") + 1, **values)
     if not updated:
         WorkerHeartbeat.objects.get_or_create(name=name, defaults={"rounds": 1, **values})
+
+
+STALE_AFTER = datetime.timedelta(minutes=15)  # three rounds of the default five minutes
+
+
+def latest_beat():
+    """The most recent round of any worker, or None if none ran."""
+    from parcours.alerts.models import WorkerHeartbeat
+
+    return WorkerHeartbeat.objects.order_by("-finished_at").first()

@@ -6,12 +6,13 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parcours.access.listing import person_labels
 from parcours.access.rules import is_coordinator
-from parcours.alerts import follow_up
+from parcours.alerts import follow_up, worker
 from parcours.alerts.dashboard import alerts_of, summary
 
 
@@ -23,6 +24,12 @@ def my_alerts(request):
     context = {"rows": rows, "coordinator": coordinator}
     if coordinator and lines:
         context["summary"] = summary(lines)
+    if coordinator:  # whether the periodic work (escalation) is alive
+        beat = worker.latest_beat()
+        context["worker_beat"] = beat
+        context["worker_stale"] = beat is None or timezone.now() - beat.finished_at > (
+            worker.STALE_AFTER
+        )
     return render(request, "www/alerts/list.html", context)
 
 
