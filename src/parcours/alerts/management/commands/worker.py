@@ -13,7 +13,7 @@ import time
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from parcours.alerts import worker
@@ -44,7 +44,8 @@ class Command(BaseCommand):
         except ImproperlyConfigured as error:
             raise CommandError(f"refusing to start: {error}") from None
         while True:
-            close_old_connections()  # a connection lost since the last round is reopened
+            if not connection.in_atomic_block:  # (a test's transaction: keep its connection)
+                close_old_connections()  # a connection lost since the last round is reopened
             started = timezone.now()
             counts = worker.run_round(started)
             worker.beat(started, counts, dict(worker.last_failures))
