@@ -54,7 +54,6 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.db import connections
     from django.utils import timezone
 
     from parcours.alerts import rules, tracking
@@ -79,13 +78,7 @@ def main() -> None:
             f"{queries} queries, {counts}"
         )
     finally:
-        connections.close_all()
-        if args.reuse:
-            print(f"database kept for --reuse: {name}", file=sys.stderr)
-        elif server_url:
-            pages._drop_postgres(server_url, name)
-        else:
-            pages._drop_sqlite(Path(name))
+        pages.release(args.reuse, server_url, name)
 
 
 if __name__ == "__main__":

@@ -886,13 +886,7 @@ def main() -> None:
             steps, recorder = run_load(args, server, pools)
         report(args, steps, recorder, pools, server, label)
     finally:
-        connections.close_all()
-        if args.reuse:
-            print(f"database kept for --reuse: {name}", file=sys.stderr)
-        elif server_url:
-            pages._drop_postgres(server_url, name)
-        else:
-            pages._drop_sqlite(Path(name))
+        pages.release(args.reuse, server_url, name)
 
 
 if __name__ == "__main__":

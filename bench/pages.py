@@ -81,6 +81,20 @@ def _drop_sqlite(path: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
+def release(reuse: bool, server_url: str, name: str) -> None:
+    """After a run: close the connections, then keep the database (``--reuse``, said on
+    stderr) or drop it (``configure``'s server URL and name)."""
+    from django.db import connections
+
+    connections.close_all()
+    if reuse:
+        print(f"database kept for --reuse: {name}", file=sys.stderr)
+    elif server_url:
+        _drop_postgres(server_url, name)
+    else:
+        _drop_sqlite(Path(name))
+
+
 def configure(people: int, reuse: bool) -> tuple[str, str]:
     """Point the settings at the benchmark's database (before ``django.setup``); returns the
     server URL to drop the database from afterwards (empty for SQLite) and the database name."""
@@ -1174,15 +1188,7 @@ def main() -> None:
         cells, writes = run_pages(personas, args.requests)
         report(args, personas, cells, before, seeded, writes)
     finally:
-        if args.reuse:
-            print(f"database kept for --reuse: {name}", file=sys.stderr)
-        elif server:
-            _drop_postgres(server, name)
-        else:
-            from django.db import connections
-
-            connections.close_all()
-            _drop_sqlite(Path(name))
+        release(args.reuse, server, name)
 
 
 if __name__ == "__main__":
