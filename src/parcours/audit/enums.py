@@ -43,6 +43,7 @@ class Action(models.TextChoices):
     ZONE_ADD = "safety.zone_add", _("added a danger zone")
     ZONE_REMOVE = "safety.zone_remove", _("removed a danger zone")
     SAFETY_OVERRIDE = "safety.override", _("overrode the danger-zone rule")
+    SAFETY_REFUSED = "safety.refused", _("tried a place inside a danger zone (refused)")
     PLACEMENT_REQUEST = "placement.request", _("asked for a safe place")
     PLACEMENT_STATUS = "placement.status", _("changed the status of a placement")
     PLACEMENT_RANK = "placement.rank", _("ranked the available places")

@@ -7,6 +7,14 @@ class DomainError(Exception):
     def __init__(self, message):
         super().__init__(message)
         self.message = message
+        # What is kept of the refused attempt itself (a place inside a danger zone was tried):
+        # functions run once the action's transaction is rolled back (``www.common.submit``).
+        self.aftermath: list = []
+
+    def keep_after_rollback(self) -> None:
+        """Run the ``aftermath`` (each once), outside the rolled-back transaction."""
+        while self.aftermath:
+            self.aftermath.pop(0)()
 
 
 class NotAllowed(DomainError):

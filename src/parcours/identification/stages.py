@@ -129,10 +129,14 @@ def stage_facts(case) -> dict:
     """The facts of the rights engine the stages give: the date of identification, whether a
     complaint was filed or testimony given, whether there was a conviction (only when
     reached: a stage not reached leaves the fact to be asked)."""
-    reached = stages_of(case)
+    return facts_of_stages({code: stage.on for code, stage in stages_of(case).items()})
+
+
+def facts_of_stages(reached: dict[str, datetime.date]) -> dict:
+    """``stage_facts`` from the stages reached (code -> the day), read in bulk or not."""
     facts = {}
     if Stage.Code.IDENTIFIED in reached:
-        facts["identified_on"] = reached[Stage.Code.IDENTIFIED].on
+        facts["identified_on"] = reached[Stage.Code.IDENTIFIED]
     if Stage.Code.COMPLAINT in reached:
         facts["complaint_or_testimony"] = True
     if Stage.Code.CONVICTION in reached:

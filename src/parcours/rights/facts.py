@@ -313,5 +313,29 @@ def derived_facts(case, today: datetime.date) -> dict:
     before the stage was recorded."""
     from parcours.identification.stages import stage_facts
 
-    age = case.person.age_on(today)
-    return {**({"age": age} if age is not None else {}), **stage_facts(case)}
+    return _derived(case.person.age_on(today), stage_facts(case))
+
+
+def _derived(age: int | None, of_stages: dict) -> dict:
+    return {**({"age": age} if age is not None else {}), **of_stages}
+
+
+def derived_facts_in_bulk(case_ids, today: datetime.date) -> dict[int, dict]:
+    """``derived_facts`` of many cases (``case_ids``: a queryset of ids) in two queries, for
+    the periodic work: case id -> its derived facts."""
+    from parcours.cases.models import Case
+    from parcours.identification.models import Stage
+    from parcours.identification.stages import facts_of_stages
+    from parcours.people.models import Person
+
+    reached: dict[int, dict] = {}
+    stages = Stage.objects.filter(case_id__in=case_ids).values_list("case_id", "code", "on")
+    for case_id, code, on in stages:
+        reached.setdefault(case_id, {})[code] = on
+    births = Case.objects.filter(pk__in=case_ids).values_list("pk", "person__birth_date")
+    return {
+        case_id: _derived(
+            Person(birth_date=birth).age_on(today), facts_of_stages(reached.get(case_id, {}))
+        )
+        for case_id, birth in births
+    }

@@ -233,3 +233,25 @@ class PlacementTransition(TransitionLog):
 
     def __str__(self):
         return f"{self.placement_id} {self.from_status}>{self.to_status}"
+
+
+class DangerZoneRefusal(models.Model):
+    """A place refused because it lies inside one of the person's danger zones (S2: the 115's
+    proposal in her own town), kept although the action was not: someone tried to send her
+    where she is in danger, which the alerts raise (``alerts.rules.danger_zone_attempt``).
+    ``what`` says what was tried (``placement:<facility id>``, ``placement:by_hand``), never
+    where."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(db_index=True)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    what = models.CharField(max_length=40)
+
+    class Meta:
+        verbose_name = _("place refused inside a danger zone")
+
+    def __str__(self):
+        return f"{self.case_id} {self.what}"

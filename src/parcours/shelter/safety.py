@@ -16,6 +16,8 @@ shown on the timeline and the referent is notified.
 
 from dataclasses import dataclass
 
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.alerts.notify import notify
@@ -175,17 +177,23 @@ def enforce(actor, case, place: Place, *, what: str, override_reason: str = "") 
         return False
     reason = (override_reason or "").strip()
     if not rules.can_override(actor, case):
-        raise DangerZoneViolation(
+        raise _refused(
+            actor,
+            case,
+            what,
             _("Refused: %(reasons)s. Only a coordinator can allow it, with a written reason.")
-            % {"reasons": "; ".join(found)}
+            % {"reasons": "; ".join(found)},
         )
     if len(reason) < MIN_OVERRIDE_REASON:
-        raise DangerZoneViolation(
+        raise _refused(
+            actor,
+            case,
+            what,
             _(
                 "This place is inside a danger zone (%(reasons)s). To allow it, write why "
                 "(at least %(n)d characters)."
             )
-            % {"reasons": "; ".join(found), "n": MIN_OVERRIDE_REASON}
+            % {"reasons": "; ".join(found), "n": MIN_OVERRIDE_REASON},
         )
     add_event(
         case,
@@ -198,3 +206,23 @@ def enforce(actor, case, place: Place, *, what: str, override_reason: str = "") 
     record(actor, Action.SAFETY_OVERRIDE, case, reason=f"{what}: {reason}")
     notify("safety_override", case.referent_org, ref=case.ref, link=case.get_absolute_url())
     return True
+
+
+def _refused(actor, case, what: str, message) -> DangerZoneViolation:
+    """The refusal, which keeps its own record once the action is rolled back: a placement
+    tried inside a danger zone is journaled and raises an alert (``DangerZoneRefusal``)."""
+    refusal = DangerZoneViolation(message)
+    if what.startswith("placement"):
+        refusal.aftermath.append(lambda: record_refusal(actor, case, what))
+    return refusal
+
+
+def record_refusal(actor, case, what: str) -> None:
+    from parcours.shelter.models import DangerZoneRefusal
+
+    with transaction.atomic():
+        DangerZoneRefusal.objects.create(
+            case=case, at=timezone.now(), organisation=actor.organisation, user=actor.user,
+            what=what[:40],
+        )  # fmt: skip
+        record(actor, Action.SAFETY_REFUSED, case, groups=[FieldGroup.SAFETY], reason=what)

@@ -69,27 +69,47 @@ DEFAULTS = {
     "no_safety_assessment": {"hours": 48},
     "task_overdue": {"days": 0},
     "no_contact": {"days": 21},
+    "card_expiring": {"days": 60},
+    "danger_zone_attempt": {"days": 7},
+    "blocked_pathway": {"days": 14},
+    # referral_unanswered: each kind of service's delay (``referrals.enums.ANSWER_DELAY_HOURS``)
+    # turning_18: TURNING_18_NOTICE_MONTHS, the setting the minors' route already has
+    "referral_unanswered": {},
+    "refusal_contrary": {},
+    "turning_18": {},
     # reflection_ending: REFLECTION_ALERT_DAYS, the setting the reflection period already has
 }
 
 
 def _rules() -> list[Rule]:
     from parcours.alerts.rules import (
+        blocked_pathway,
+        card_expiring,
         danger_without_shelter,
+        danger_zone_attempt,
         no_contact,
         no_safety_assessment,
+        referral_unanswered,
         reflection_ending,
+        refusal_contrary,
         repeated_refusals,
         task_overdue,
+        turning_18,
     )
 
     return [
         danger_without_shelter.RULE,
+        danger_zone_attempt.RULE,
         repeated_refusals.RULE,
+        refusal_contrary.RULE,
         reflection_ending.RULE,
+        card_expiring.RULE,
+        referral_unanswered.RULE,
+        blocked_pathway.RULE,
         no_safety_assessment.RULE,
         no_contact.RULE,
         task_overdue.RULE,
+        turning_18.RULE,
     ]
 
 

@@ -2,8 +2,9 @@
 
 A view hands ``submit`` the form and a function of the cleaned data; ``submit`` runs it in one
 transaction when the form is valid, turns a rule's refusal (``DomainError``) into a form error
-in the reader's language (the transaction rolled back: nothing changed), and says so with a
-success message otherwise. It answers the action's result wrapped in ``Done`` (a result may be
+in the reader's language (the transaction rolled back: nothing changed but the record of the
+refused attempt a rule asks to keep, ``DomainError.aftermath``), and says so with a success
+message otherwise. It answers the action's result wrapped in ``Done`` (a result may be
 ``None``), or ``None`` when nothing was done.
 """
 
@@ -31,6 +32,7 @@ def submit(request, form, action, success: str) -> Done | None:
         with transaction.atomic():
             value = action(form.cleaned_data)
     except DomainError as error:
+        error.keep_after_rollback()
         form.add_error(None, error.message)
         return None
     messages.success(request, success)

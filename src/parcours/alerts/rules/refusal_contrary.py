@@ -1,0 +1,41 @@
+"""A refusal possibly contrary to law: the rights engine (``rights.review``) finds that a
+refused referral was refused on a ground the law does not allow for a right the person holds.
+Open from the refusal until the facts change the verdict, a new request to the same kind of
+service is answered, or the case closes. (A finding that needs a fact first, "answer first",
+is not an alert: the case page asks the question.)"""
+
+import datetime
+
+from django.utils.translation import gettext_lazy as _
+
+from parcours.alerts.rules import WATCHED, Alert, Rule, within
+from parcours.referrals.enums import ReferralStatus
+from parcours.referrals.models import Referral
+from parcours.rights.review import CONTRARY
+from parcours.rights.services import rights_in_bulk
+
+CODE = "refusal_contrary"
+
+
+def find(now: datetime.datetime, cases=None):
+    refused = (
+        within(Referral.objects, cases)
+        .filter(status=ReferralStatus.REFUSED, case__status__in=WATCHED)
+        .exclude(refusal_code="")
+    )
+    for case_id, rights in rights_in_bulk(refused.values("case_id"), now=now).items():
+        answered = {r.ref: r for r in rights.referrals}
+        for finding in rights.findings:
+            referral = answered.get(finding.referral_ref)
+            if finding.kind != CONTRARY or referral is None:
+                continue
+            yield Alert(
+                CODE,
+                case_id,
+                f"{referral.pk}:{finding.right_id}",
+                referral.answered_at or referral.sent_at,
+                {"right": finding.right_id, "article": finding.article},
+            )
+
+
+RULE = Rule(CODE, find, urgency=1, title=_("A refusal may be contrary to the law"))
