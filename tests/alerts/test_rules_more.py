@@ -73,7 +73,9 @@ def test_a_referral_alerts_past_its_kinds_delay_then_expired_until_asked_again(c
     assert _open(due, "referral_unanswered") == []  # at the delay: not yet
     [alert] = _open(due + datetime.timedelta(minutes=1), "referral_unanswered")
     assert (alert.key, alert.since, alert.params) == (
-        str(call.pk), due, {"service_kind": "emergency_housing_115"}
+        str(call.pk),
+        due,
+        {"service_kind": "emergency_housing_115"},
     )
     assert expire_overdue(due + HOUR) == 1  # the worker expires it: still unanswered
     assert len(_open(due + HOUR, "referral_unanswered")) == 1
@@ -114,7 +116,9 @@ def test_a_place_refused_in_a_request_is_kept_and_alerts_for_seven_days(
     assert not request_in_gironde.placements.exists()  # the action changed nothing...
     refusal = DangerZoneRefusal.objects.get()  # ...but the attempt is kept, and journaled
     assert (refusal.case_id, refusal.what, refusal.user_id) == (
-        case.pk, "placement:by_hand", referent.user.pk
+        case.pk,
+        "placement:by_hand",
+        referent.user.pk,
     )
     assert JournalEntry.objects.filter(action="safety.refused", object_ref=case.ref).count() == 1
     [alert] = _open(refusal.at + HOUR, "danger_zone_attempt")
@@ -157,8 +161,10 @@ def test_a_minor_alerts_six_months_before_18_until_the_birthday(case):
     today = timezone.localdate()
     birthday = today.replace(year=today.year + 1, day=min(today.day, 28))
     _born(case, birthday.replace(year=birthday.year - 18))
-    notice = birthday.replace(month=birthday.month - 6) if birthday.month > 6 else birthday.replace(
-        year=birthday.year - 1, month=birthday.month + 6
+    notice = (
+        birthday.replace(month=birthday.month - 6)
+        if birthday.month > 6
+        else birthday.replace(year=birthday.year - 1, month=birthday.month + 6)
     )
     assert _open(_noon(notice - DAY), "turning_18") == []
     [alert] = _open(_noon(notice), "turning_18")
