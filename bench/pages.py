@@ -1177,8 +1177,8 @@ def main() -> None:
     logging.getLogger("parcours.request").setLevel(logging.WARNING)  # one line per request
     from django.conf import settings
 
-    # A referral's notification e-mails are sent once its transaction commits, in the request
-    # (``alerts.notify``): kept in memory here, not printed (the outbox rows are still written).
+    # Notification e-mails leave only from the worker (``alerts.notify``), which the benchmark
+    # does not run; should one be sent, it is kept in memory, not printed.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     try:
         seeded = seed_country(args.people, args.batch)

@@ -323,10 +323,29 @@ EMAIL_HOST_USER = os.environ.get("PARCOURS_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = envconfig.secret("PARCOURS_EMAIL_PASSWORD", required=False)
 EMAIL_USE_TLS = envconfig.boolean("PARCOURS_EMAIL_TLS", default=MODE == "production")
 EMAIL_TIMEOUT = 10
-EMAIL_BACKEND = (
-    "django.core.mail.backends.console.EmailBackend"
-    if MODE != "production"
-    else "django.core.mail.backends.smtp.EmailBackend"
+# How e-mails leave: "smtp" (the server above) or "console" (printed; the demo's and the tests'
+# default). Production sends by SMTP only: printed e-mails would end up in its logs.
+_email_transport = envconfig.choice(
+    "PARCOURS_EMAIL_BACKEND",
+    ("smtp", "console"),
+    default="smtp" if MODE == "production" else "console",
+)
+if MODE == "production" and _email_transport != "smtp":
+    raise ImproperlyConfigured(
+        "PARCOURS_EMAIL_BACKEND must be smtp in production (console would print the e-mails, "
+        "links included, into the logs)."
+    )
+EMAIL_BACKEND = f"django.core.mail.backends.{_email_transport}.EmailBackend"
+# The outbox (parcours.alerts.notify): e-mails are sent by ``parcours worker`` only, one claimed
+# row at a time. A claim older than this belongs to a worker that died while sending (killed,
+# its machine lost): the e-mail is taken over and sent again, with the same Message-ID. It must
+# be far longer than any send (EMAIL_TIMEOUT per exchange with the server), or a live worker's
+# e-mail would be taken over: at least a minute in production.
+OUTBOX_STALE_CLAIM_SECONDS = envconfig.integer(
+    "PARCOURS_OUTBOX_STALE_CLAIM_SECONDS",
+    default=15 * 60,
+    minimum=60 if MODE == "production" else 1,
+    maximum=24 * 3600,
 )
 
 # Logs (parcours.core.logs, structlog): JSON lines in production, console lines in the demo and

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from parcours.access import breakglass, rules
 from parcours.access.scopes import visible_cases
+from parcours.alerts.notify import send_due
 from parcours.audit.models import JournalEntry
 from parcours.cases.models import BreakGlassGrant
 from parcours.core.errors import DomainError, NotAllowed
@@ -17,19 +18,18 @@ from tests.conftest import sign_in
 REASON = "Appel de la gendarmerie : la personne est signalée en danger immédiat ce soir."
 
 
-def test_coordinator_opens_a_case_with_a_reason(
-    case, coordinator, referent, django_capture_on_commit_callbacks
-):
+def test_coordinator_opens_a_case_with_a_reason(case, coordinator, referent):
     referent.user.email = "referent@demo.invalid"
     referent.user.save()
-    with django_capture_on_commit_callbacks(execute=True):
-        grant = breakglass.open_case(coordinator.actor, case.ref, REASON)
+    grant = breakglass.open_case(coordinator.actor, case.ref, REASON)
     assert case in visible_cases(coordinator.actor)
     assert rules.groups_for(coordinator.actor, case)
     assert grant.expires_at - grant.granted_at == datetime.timedelta(hours=3)
     entry = JournalEntry.objects.filter(action="case.break_glass").get()
     assert entry.reason == REASON and entry.user == coordinator.user
     assert case.events.filter(kind="break_glass").exists()
+    assert mail.outbox == []  # queued: the worker sends it
+    assert send_due() == 1
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["referent@demo.invalid"]
     body = mail.outbox[0].body + mail.outbox[0].subject
     assert (
@@ -94,13 +94,13 @@ def test_referent_sees_the_reason_on_the_timeline(client, coordinator, referent,
 
 
 def test_a_failed_notification_keeps_the_access_and_stays_pending(
-    case, coordinator, referent, settings, caplog, django_capture_on_commit_callbacks
+    case, coordinator, referent, settings, caplog
 ):
     referent.user.email = "referent@demo.invalid"
     referent.user.save()
     settings.EMAIL_BACKEND = "tests.access.failing_mail.Backend"
-    with django_capture_on_commit_callbacks(execute=True):
-        breakglass.open_case(coordinator.actor, case.ref, REASON)
+    breakglass.open_case(coordinator.actor, case.ref, REASON)
+    assert send_due() == 0  # the worker's attempt: the server is down
     assert case in visible_cases(coordinator.actor)
     from parcours.alerts.models import OutboxEmail
 

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from parcours.alerts.notify import send_due
 from parcours.cases import services
 from parcours.cases.contact_watch import mark_lost_contacts
 from parcours.cases.enums import CaseStatus
@@ -22,18 +23,20 @@ def delay(settings):
 
 
 def test_a_case_without_contact_past_the_delay_is_marked_and_the_referent_told(
-    clock, case, referent, django_capture_on_commit_callbacks
+    clock, case, referent
 ):
     referent.user.email = "referent@demo.invalid"
     referent.user.save()
     _days_pass(clock, 31)
-    with django_capture_on_commit_callbacks(execute=True):
-        assert mark_lost_contacts() == [case.ref]
+    assert mark_lost_contacts() == [case.ref]
+    assert mail.outbox == []  # queued: the worker's e-mail step sends it
+    assert send_due() == 1
     case.refresh_from_db()
     assert case.status == CaseStatus.CONTACT_LOST
     last = case.transitions.last()
     assert last.by_user is None and last.to_status == CaseStatus.CONTACT_LOST
     assert len(mail.outbox) == 1 and case.ref in mail.outbox[0].subject
+    assert mail.outbox[0].to == ["referent@demo.invalid"]
     assert "Amadou" not in mail.outbox[0].body
 
 

@@ -8,6 +8,7 @@ from django.core import mail
 from django.utils import timezone
 
 from parcours.alerts import inbox
+from parcours.alerts.notify import send_due
 from parcours.referrals import services
 from parcours.referrals.deadlines import expire_overdue
 from tests.referrals.conftest import send
@@ -25,14 +26,14 @@ def test_the_recipient_is_told_a_referral_arrived(referral, recipient, referent)
     assert _kinds(referent) == []
 
 
-def test_the_email_names_the_referral_not_the_person(
-    referent, recipient, case, service, consent, django_capture_on_commit_callbacks
-):
+def test_the_email_names_the_referral_not_the_person(referent, recipient, case, service, consent):
     recipient.user.email = "accueil@demo.invalid"
     recipient.user.save()
-    with django_capture_on_commit_callbacks(execute=True):
-        referral = send(referent, case, service, shared_groups=["identity", "social"])
+    referral = send(referent, case, service, shared_groups=["identity", "social"])
+    assert mail.outbox == []  # queued: the worker sends it
+    assert send_due() == 1
     (message,) = mail.outbox
+    assert message.to == ["accueil@demo.invalid"]
     assert referral.ref in message.subject and referral.ref in message.body
     for word in case.person.full_name.split():
         assert word not in message.body

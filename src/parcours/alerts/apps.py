@@ -14,4 +14,4 @@ class AlertsConfig(AppConfig):
         worker.register("alerts escalated", escalation.escalate, order=61)
 
         # Last: the notifications the other steps of the round wrote are sent in the same round.
-        worker.register("e-mails sent", send_due, order=90)
+        worker.register("e-mails sent", send_due, order=100)  # last: what the steps queued

@@ -3,7 +3,8 @@
 A notification says what happened and where to look: a kind, a pseudonymous reference and a
 link inside Parcours, never a name or anything else about the person. It is written in the same
 transaction as the action it reports (so it exists exactly when the action does); its e-mails are
-rows of the outbox, sent after the commit and retried by ``parcours worker`` until they go.
+rows of the outbox, written in that transaction too and sent by ``parcours worker`` only (never
+in a user's request), retried until they go (``parcours.alerts.notify``).
 """
 
 from django.conf import settings
@@ -73,7 +74,11 @@ class OutboxStatus(models.TextChoices):
 
 
 class OutboxEmail(models.Model):
-    """One e-mail of a notification to one address; pending until sent, retried with back-off."""
+    """One e-mail of a notification to one address; pending until the worker sends it, retried
+    with back-off. While a worker sends it, it is "sending" since ``claimed_at`` (a claim that
+    gets old belongs to a worker that died, and is taken over). Every attempt carries the same
+    Message-ID, made of the row's and its notification's ids (``notify.message_id``): a copy
+    sent again after a crash can be recognised as the same e-mail."""
 
     notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="emails")
     to = models.EmailField()

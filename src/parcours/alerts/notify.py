@@ -1,17 +1,42 @@
 """Tell an organisation (or one member) that something happened: ``notify``.
 
 The notification row is written in the caller's transaction, so it exists if and only if the
-action does; its e-mails wait in the outbox and are sent once the transaction has committed
-(``transaction.on_commit``). An e-mail that cannot be sent stays pending and ``parcours worker``
-retries it with a growing delay (``send_due``); nothing is lost and the action is never undone by
-a mail server. E-mails carry the reference and a link, never anything about the person.
+action does; its e-mails are rows of the outbox, written in the same transaction. They are sent
+by ``parcours worker`` only (its step "e-mails sent", ``send_due``), never inside a user's
+request: a slow or unreachable mail server delays the e-mails, never a page. An e-mail that
+cannot be sent stays pending and is retried with a growing delay; nothing is lost and the action
+is never undone by a mail server. E-mails carry the reference and a link, never anything about
+the person.
+
+The worker may be killed (SIGKILL included) at any moment and restarted:
+
+- each e-mail is claimed (pending → sending, a conditional UPDATE: one sender only), sent, then
+  marked sent at once; the worker is in no transaction, so each of these UPDATEs is committed
+  when it returns;
+- a claim that stays (its sender died) is taken over once it is older than
+  ``settings.OUTBOX_STALE_CLAIM_SECONDS`` (15 minutes by default) and the e-mail sent again.
+  At most one e-mail per dead worker waits so: a worker claims one row at a time, just before
+  sending it. (Recognising the claims of a dead process at once, by host and pid, was left
+  aside: in containers a restarted worker often has the same host name and pid as the one that
+  died, and a claim of another machine still needs the delay.)
+- the only window where an e-mail may go twice is between the mail server's acceptance (its
+  reply to the end of DATA) and the commit of the UPDATE that marks it sent: one UPDATE by
+  primary key, a few milliseconds (the connection's QUIT comes after it, outside the window).
+  A worker killed there, or a database lost there, leaves the claim, and the e-mail is sent
+  again later **with the same Message-ID** (and ``X-Parcours-Idempotency-Key``), derived from
+  the row (``message_id``): a mail system or a reader that drops duplicates by Message-ID shows
+  it once. Outside that window, no e-mail is sent twice and none is lost
+  (``tests/alerts/test_outbox_kill.py`` kills a worker in the middle of a sending pass).
 """
 
 import datetime
 import logging
+from contextlib import suppress
+from email.utils import parseaddr
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -28,9 +53,9 @@ EMAIL_ROLES = (Role.CASEWORKER, Role.MANAGER, Role.COORDINATOR, Role.FACILITY_ST
 # Minutes to wait before the next attempt, by number of failed attempts so far.
 BACKOFF_MINUTES = (1, 5, 15, 60, 180, 360, 720)
 MAX_ATTEMPTS = len(BACKOFF_MINUTES) + 1
-# A claim older than this belongs to a sender that died mid-way: the e-mail is tried again.
-STALE_CLAIM = datetime.timedelta(minutes=15)
 BATCH = 200
+# Carries the same value as the Message-ID: relays that rewrite the Message-ID keep it.
+IDEMPOTENCY_HEADER = "X-Parcours-Idempotency-Key"
 
 
 def notify(
@@ -113,48 +138,103 @@ def _queue_emails(notification) -> None:
         )
         for address in addresses
     )
-    ids = list(notification.emails.values_list("pk", flat=True))
-    transaction.on_commit(lambda: send_due(ids=ids))
+    # Sent by the worker's next round (``send_due``), never here: the caller may be a request.
+
+
+def stale_claim() -> datetime.timedelta:
+    """How old a claim must be to belong to a sender that died (``OUTBOX_STALE_CLAIM_SECONDS``)."""
+    return datetime.timedelta(seconds=settings.OUTBOX_STALE_CLAIM_SECONDS)
+
+
+def message_id(email: OutboxEmail) -> str:
+    """The e-mail's Message-ID, the same at every attempt: its idempotency key. Made of the
+    outbox row and its notification (numbers, nothing about anyone) at the sender's domain."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2]
+    domain = domain or urlsplit(settings.BASE_URL).hostname or "localhost"
+    return f"<outbox-{email.pk}.{email.notification_id}@{domain}>"
+
+
+def _message(email: OutboxEmail) -> EmailMessage:
+    key = message_id(email)
+    return EmailMessage(
+        email.subject,
+        email.body,
+        None,  # DEFAULT_FROM_EMAIL
+        [email.to],
+        headers={"Message-ID": key, IDEMPOTENCY_HEADER: key},
+    )
 
 
 def _due(now):
     return Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now) | Q(
-        status=OutboxStatus.SENDING, claimed_at__lt=now - STALE_CLAIM
+        status=OutboxStatus.SENDING, claimed_at__lt=now - stale_claim()
     )
 
 
-def send_due(now=None, ids=None) -> int:
-    """Send the e-mails that are due (or only ``ids``); return how many went. Each e-mail is
-    claimed by one sender first, so two workers never send the same one."""
+def _close(connection) -> None:
+    """Say goodbye to the mail server; what it answers no longer matters (the e-mails of the
+    connection are marked already)."""
+    if connection is not None:
+        with suppress(Exception):
+            connection.close()
+
+
+def send_due(now=None) -> int:
+    """Send the e-mails that are due at ``now`` (the worker's round); return how many went.
+
+    Called by the worker only, outside any transaction (see the module's docstring): each
+    e-mail is claimed by one sender first, so two workers never send the same one, and marked
+    sent as soon as the server has accepted it. One connection to the server serves the pass;
+    after a failure the next e-mail opens a new one."""
     now = now or timezone.now()
-    due = OutboxEmail.objects.filter(_due(now))
-    if ids is not None:
-        due = due.filter(pk__in=ids)
-    sent = 0
-    for pk in list(due.order_by("next_attempt_at").values_list("pk", flat=True)[:BATCH]):
-        claimed = OutboxEmail.objects.filter(_due(now), pk=pk).update(
-            status=OutboxStatus.SENDING, claimed_at=now
-        )
-        if not claimed:
-            continue  # another sender has it
-        email = OutboxEmail.objects.get(pk=pk)
-        attempts = email.attempts + 1
-        try:
-            send_mail(email.subject, email.body, None, [email.to])
-        except Exception as error:  # any failure: keep it for later, the action stands
-            failed = attempts >= MAX_ATTEMPTS
-            delay = BACKOFF_MINUTES[min(attempts, len(BACKOFF_MINUTES)) - 1]
-            OutboxEmail.objects.filter(pk=pk).update(
-                status=OutboxStatus.FAILED if failed else OutboxStatus.PENDING,
-                attempts=attempts,
-                claimed_at=None,
-                next_attempt_at=now + datetime.timedelta(minutes=delay),
-                last_error=type(error).__name__[:200],
+    due = OutboxEmail.objects.filter(_due(now)).order_by("next_attempt_at", "pk")
+    sent, connection = 0, None
+    try:
+        for pk in list(due.values_list("pk", flat=True)[:BATCH]):
+            # The claim's time is the real time (a long pass must not make its later claims
+            # look old to another worker), never before the round's.
+            claimed_at = max(now, timezone.now())
+            claimed = OutboxEmail.objects.filter(_due(now), pk=pk).update(
+                status=OutboxStatus.SENDING, claimed_at=claimed_at
             )
-            logger.warning("notification e-mail %s not sent (attempt %s)", pk, attempts)
-        else:
-            OutboxEmail.objects.filter(pk=pk).update(
-                status=OutboxStatus.SENT, attempts=attempts, claimed_at=None, sent_at=now
-            )
-            sent += 1
+            if not claimed:
+                continue  # another sender has it
+            email = OutboxEmail.objects.filter(pk=pk).first()
+            if email is None:
+                continue  # its notification was deleted meanwhile
+            attempts = email.attempts + 1
+            try:
+                if connection is None:
+                    connection = get_connection()
+                    connection.open()  # kept open: the e-mail is marked before the QUIT
+                if connection.send_messages([_message(email)]) != 1:
+                    raise RuntimeError("the mail backend sent nothing")
+            except Exception as error:  # any failure: keep it for later, the action stands
+                _close(connection)
+                connection = None
+                failed = attempts >= MAX_ATTEMPTS
+                delay = BACKOFF_MINUTES[min(attempts, len(BACKOFF_MINUTES)) - 1]
+                # Only while the claim is still ours: a sender that took it over may have sent it.
+                OutboxEmail.objects.filter(
+                    pk=pk, status=OutboxStatus.SENDING, claimed_at=claimed_at
+                ).update(
+                    status=OutboxStatus.FAILED if failed else OutboxStatus.PENDING,
+                    attempts=attempts,
+                    claimed_at=None,
+                    next_attempt_at=now + datetime.timedelta(minutes=delay),
+                    last_error=type(error).__name__[:200],
+                )
+                logger.warning("notification e-mail %s not sent (attempt %s)", pk, attempts)
+            else:
+                # At once: from the server's acceptance to this commit is the only window where
+                # a kill makes the e-mail go twice (with the same Message-ID).
+                OutboxEmail.objects.filter(pk=pk).update(
+                    status=OutboxStatus.SENT,
+                    attempts=attempts,
+                    claimed_at=None,
+                    sent_at=max(now, timezone.now()),
+                )
+                sent += 1
+    finally:
+        _close(connection)
     return sent

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from parcours.accounts.models import Membership
+from parcours.alerts.notify import send_due
 from parcours.demo import data
 
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
         try:
             data.load()
+            send_due()  # the e-mails of the past weeks leave here, not at the worker's first round
         finally:
             settings.EMAIL_BACKEND = backend
         self.seal_journal()
