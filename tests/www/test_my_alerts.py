@@ -156,3 +156,48 @@ def test_the_coordinator_is_told_when_the_periodic_work_stopped(client, territor
 def test_a_caseworker_is_not_shown_the_worker_state(client, referent):
     page = _page(client, referent)
     assert "worker-stale" not in page and "worker-beat" not in page
+
+
+# -- the counts in the header ---------------------------------------------------------------------
+
+
+def _count(page, testid):
+    import re
+
+    found = re.search(rf'data-testid="{testid}">([^<]*)<', page)
+    return found.group(1) if found else ""
+
+
+def test_the_header_counts_her_open_alerts_and_tasks(client, referent, territorial, in_danger):
+    from parcours.cases.models import Task
+
+    assert _count(_page(client, referent), "alerts-count") == ""  # no round yet: nothing stored
+    run_round()
+    Task.objects.create(
+        case=in_danger, title="Appeler le 115 (fictif)", owner_org=referent.actor.organisation,
+        created_by=referent.user, created_at=timezone.now(), due_on=timezone.localdate(),
+    )  # fmt: skip
+    page = _page(client, referent)
+    assert (_count(page, "alerts-count"), _count(page, "tasks-count")) == ("1", "1")
+    assert _count(_page(client, territorial), "alerts-count") == "1"  # escalated at once
+
+
+def test_dealt_with_or_out_of_scope_is_not_counted(client, referent, outsider, in_danger):
+    from parcours.alerts import follow_up
+    from parcours.alerts.models import AlertState
+
+    run_round()
+    assert _count(_page(client, outsider), "alerts-count") == ""
+    follow_up.resolve(referent.actor, AlertState.objects.get())
+    assert _count(_page(client, referent), "alerts-count") == ""
+
+
+def test_the_header_count_stops_at_99(client, referent, in_danger, settings):
+    from parcours.alerts.models import AlertState
+
+    now = timezone.now()
+    AlertState.objects.bulk_create(
+        AlertState(rule="task_overdue", case=in_danger, key=str(n), since=now, seen_at=now)
+        for n in range(120)
+    )
+    assert _count(_page(client, referent), "alerts-count") == "99+"

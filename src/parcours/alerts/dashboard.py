@@ -61,6 +61,20 @@ def alerts_of(actor, now: datetime.datetime | None = None, limit: int = LIMIT) -
     ]
 
 
+def open_states(actor):
+    """The open alerts, as the worker last stored them, that ``actor`` has to deal with (the
+    header's count beside "My alerts"): not yet dealt with, on the cases her organisation holds
+    or, for a coordinator, escalated to coordination on the cases she sees. A stored state
+    lags the live evaluation by a worker round at most (five minutes); the page itself is live."""
+    cases = visible_cases(actor)
+    states = AlertState.objects.filter(closed_at__isnull=True, resolved_at__isnull=True)
+    if access.is_coordinator(actor):
+        states = states.filter(escalation__gte=1)
+    else:
+        cases = cases.filter(referent_org_id=actor.organisation_id)
+    return states.filter(case__in=cases.values("pk"))
+
+
 # The ages a coordinator's summary counts alerts by: open for less than a day, a week, a month,
 # or longer (since their cause appeared).
 AGES = (

@@ -22,15 +22,22 @@ BELL_CAP = 99  # the bell says "99+" beyond: counting a decade of notifications 
 def unread_count(actor, cap: int | None = None) -> int:
     """How many notifications ``actor`` has not read; counted up to ``cap + 1`` when given."""
     unread = for_actor(actor).filter(is_read=False)
-    if cap is not None:
-        unread = unread.order_by()[: cap + 1]
-    return unread.count()
+    return unread.count() if cap is None else capped_count(unread, cap)
 
 
 def bell_label(actor) -> str:
     """The number on the bell: the unread count, or "99+" beyond ``BELL_CAP``."""
-    count = unread_count(actor, cap=BELL_CAP)
-    return f"{BELL_CAP}+" if count > BELL_CAP else str(count) if count else ""
+    return capped_label(unread_count(actor, cap=BELL_CAP), BELL_CAP)
+
+
+def capped_label(count: int, cap: int = BELL_CAP) -> str:
+    """A count shown in the header: empty for none, "99+" beyond ``cap``."""
+    return f"{cap}+" if count > cap else str(count) if count else ""
+
+
+def capped_count(queryset, cap: int = BELL_CAP) -> int:
+    """How many rows ``queryset`` has, counted up to ``cap + 1`` only."""
+    return queryset.order_by()[: cap + 1].count()
 
 
 def mark_read(actor, notifications) -> None:

@@ -93,3 +93,14 @@ def close_task(actor, task: Task, *, status: str = Task.Status.DONE) -> Task:
         locked.save(update_fields=["status", "done_at", "done_by"])
         record(actor, Action.CLOSE_TASK, task.case, groups=[FieldGroup.SOCIAL])
     return locked
+
+
+def open_for(actor):
+    """The open tasks given to the actor's organisation on the cases it sees ("my tasks")."""
+    from parcours.access.scopes import visible_cases
+
+    return Task.objects.filter(
+        owner_org_id=actor.organisation_id,
+        status=Task.Status.OPEN,
+        case__in=visible_cases(actor).values("pk"),
+    )

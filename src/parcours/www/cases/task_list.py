@@ -7,8 +7,7 @@ from django.shortcuts import render
 
 from parcours.access.listing import person_labels
 from parcours.access.redaction import case_view
-from parcours.access.scopes import visible_cases
-from parcours.cases.models import Task
+from parcours.cases.tasks import open_for
 
 LIMIT = 200
 
@@ -16,11 +15,7 @@ LIMIT = 200
 def my_tasks(request):
     actor = request.actor
     tasks = (
-        Task.objects.filter(
-            owner_org_id=actor.organisation_id,
-            status=Task.Status.OPEN,
-            case__in=visible_cases(actor).values("pk"),
-        )
+        open_for(actor)
         .select_related("case__referent_org", "case__referent_user")
         .order_by(F("due_on").asc(nulls_last=True), "created_at")[:LIMIT]
     )
