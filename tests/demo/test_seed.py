@@ -23,10 +23,12 @@ from parcours.core.roles import OrganisationKind, Role
 from parcours.demo import seed
 from parcours.demo.models import SeedRun
 from parcours.demo.seed import country, people
+from parcours.demo.seed.people import REFERRALS_PER_CASE
 from parcours.demo.seed.progress import Progress
 from parcours.people.models import Person
 from parcours.referrals.enums import REFUSAL_CODES
 from parcours.referrals.models import Referral
+from parcours.rights.models import Fact
 
 DEPS = "33,69,75"
 pytestmark = pytest.mark.django_db
@@ -72,7 +74,11 @@ def test_a_small_seed_gives_a_whole_country_and_pathways():
     assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
     assert Case.objects.count() == Person.objects.count() == 200
     per_case = Counter(Participant.objects.values_list("case_id", flat=True))
-    assert len(per_case) == 200 and max(per_case.values()) <= 6  # 1-4, plus accepted referrals
+    # 1-4, plus one per accepted referral (up to three)
+    assert len(per_case) == 200 and max(per_case.values()) <= 4 + REFERRALS_PER_CASE
+    facts = Counter(Fact.objects.values_list("name", flat=True))  # the rights engine's answers
+    assert 0.3 <= len(set(Fact.objects.values_list("case_id", flat=True))) / 200 <= 0.5
+    assert facts["card_expires_on"] and facts["has_address"] and facts["in_child_welfare_before_18"]
     assert 15 <= Event.objects.count() / 200 <= 25
     assert 7 <= Contact.objects.count() / 200 <= 12
     assert 0.2 <= Referral.objects.values("case").distinct().count() / 200 <= 0.4

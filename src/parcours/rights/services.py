@@ -250,9 +250,16 @@ def rights_of(case, today=None, now=None) -> CaseRights:
     return _rights(referrals, facts_for(case, today), needs_of(case, referrals), now)
 
 
-def rights_in_bulk(case_ids, today=None, now=None) -> dict[int, CaseRights]:
+FINDINGS, BLOCKED = "findings", "blocked"
+
+
+def rights_in_bulk(
+    case_ids, today=None, now=None, parts=(FINDINGS, BLOCKED)
+) -> dict[int, CaseRights]:
     """``rights_of`` many cases (``case_ids``: a queryset of ids) in five queries whatever
-    their number, for the periodic work (the alerts): case id -> its rights."""
+    their number, for the periodic work (the alerts): case id -> its rights. ``parts`` says
+    what is wanted: the verdicts and the findings on refusals, the blocked pathways, or both
+    (what is not wanted is left empty, and not computed)."""
     from parcours.referrals.models import Referral
     from parcours.rights.models import StatedRequirement
 
@@ -263,29 +270,31 @@ def rights_in_bulk(case_ids, today=None, now=None) -> dict[int, CaseRights]:
         by_case.setdefault(referral.case_id, []).append(referral)
     recorded = recorded_facts_in_bulk(case_ids)
     derived = derived_facts_in_bulk(case_ids, today)
-    rows = StatedRequirement.objects.filter(referral__case_id__in=case_ids)
-    stated = _stated(rows)
+    stated = {}
+    if BLOCKED in parts:
+        stated = _stated(StatedRequirement.objects.filter(referral__case_id__in=case_ids))
     found = {}
     for case_id, of_case in derived.items():
         referrals = by_case.get(case_id, [])
         facts = Facts({**recorded.get(case_id, {}), **of_case}, today=today)
-        found[case_id] = _rights(referrals, facts, _needs(_asked(referrals), stated), now)
+        needs = _needs(_asked(referrals), stated) if BLOCKED in parts else {}
+        found[case_id] = _rights(referrals, facts, needs, now, parts)
     return found
 
 
-def _rights(referrals, facts: Facts, needs, now) -> CaseRights:
+def _rights(referrals, facts: Facts, needs, now, parts=(FINDINGS, BLOCKED)) -> CaseRights:
     from parcours.rights.blocking import blocked, waiting
     from parcours.rights.review import review
 
     rights = catalogue()
-    verdicts = evaluate(rights, facts, statuses_for(None, rights, referrals, facts))
-    return CaseRights(
-        verdicts=verdicts,
-        findings=review(referrals, verdicts),
-        cycles=blocked(needs, rights, facts),
-        chains=waiting(needs, stuck_of(referrals, now), rights, facts),
-        referrals=referrals,
-    )
+    verdicts, findings, cycles, chains = {}, [], [], []
+    if FINDINGS in parts:
+        verdicts = evaluate(rights, facts, statuses_for(None, rights, referrals, facts))
+        findings = review(referrals, verdicts)
+    if BLOCKED in parts:
+        cycles = blocked(needs, rights, facts)
+        chains = waiting(needs, stuck_of(referrals, now), rights, facts)
+    return CaseRights(verdicts, findings, cycles, chains, referrals)
 
 
 def _newest_by_kind(referrals) -> dict:

@@ -5,25 +5,27 @@ the chain). Closes when the cycle or the chain is broken (a condition met, a req
 
 import datetime
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from parcours.alerts.rules import WATCHED, Alert, Rule, threshold, within
 from parcours.referrals.deadlines import answer_delay
 from parcours.referrals.models import Referral
 from parcours.rights.blocking import PENDING
-from parcours.rights.services import rights_in_bulk
+from parcours.rights.services import BLOCKED, rights_in_bulk
 
 CODE = "blocked_pathway"
 
 
 def find(now: datetime.datetime, cases=None):
     days = threshold(CODE)["days"]
-    # A cycle or a chain needs two requests still pending, at least.
+    # A cycle or a chain needs two kinds of service asked, at least, and one of them stating
+    # what it requires (in the directory or in the case): the other cases are not read.
     pending = within(Referral.objects, cases).filter(status__in=PENDING, case__status__in=WATCHED)
     two = pending.values("case_id").annotate(kinds=Count("service__kind", distinct=True))
-    two = two.filter(kinds__gte=2).values("case_id")
-    for case_id, rights in rights_in_bulk(two, now=now).items():
+    stating = pending.filter(~Q(service__required=[]) | Q(stated_requirements__isnull=False))
+    candidates = two.filter(kinds__gte=2, case_id__in=stating.values("case_id")).values("case_id")
+    for case_id, rights in rights_in_bulk(candidates, now=now, parts=(BLOCKED,)).items():
         last = {r.service.kind: r for r in rights.referrals}  # oldest first: the newest stays
         sent = {kind: referral.sent_at for kind, referral in last.items()}
         for cycle in rights.cycles:

@@ -6,24 +6,32 @@ is not an alert: the case page asks the question.)"""
 
 import datetime
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from parcours.alerts.rules import WATCHED, Alert, Rule, within
 from parcours.referrals.enums import ReferralStatus
 from parcours.referrals.models import Referral
+from parcours.rights.catalogue import catalogue
 from parcours.rights.review import CONTRARY
-from parcours.rights.services import rights_in_bulk
+from parcours.rights.services import FINDINGS, rights_in_bulk
 
 CODE = "refusal_contrary"
 
 
 def find(now: datetime.datetime, cases=None):
-    refused = (
-        within(Referral.objects, cases)
-        .filter(status=ReferralStatus.REFUSED, case__status__in=WATCHED)
-        .exclude(refusal_code="")
+    # Only a ground some right contests can be contrary to it: the cases of the others are
+    # not read (most refusals are "no place", which the law allows).
+    contested = Q(pk__in=[])
+    for right in catalogue():
+        if not right.discretionary and right.contested_refusals:
+            contested |= Q(service__kind=right.service_kind,
+                           refusal_code__in=list(right.contested_refusals))  # fmt: skip
+    refused = within(Referral.objects, cases).filter(
+        contested, status=ReferralStatus.REFUSED, case__status__in=WATCHED
     )
-    for case_id, rights in rights_in_bulk(refused.values("case_id"), now=now).items():
+    found = rights_in_bulk(refused.values("case_id"), now=now, parts=(FINDINGS,))
+    for case_id, rights in found.items():
         answered = {r.ref: r for r in rights.referrals}
         for finding in rights.findings:
             referral = answered.get(finding.referral_ref)

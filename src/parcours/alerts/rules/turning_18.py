@@ -4,6 +4,7 @@ the date of birth, partial or not (the youngest reading). Open from the notice u
 birthday. Dates of birth are encrypted: the watched cases' are read in one query."""
 
 import datetime
+from types import SimpleNamespace
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from parcours.alerts.rules import WATCHED, Alert, Rule, within
 from parcours.cases.models import Case
 from parcours.identification.minors import eighteenth_birthday, transition_notice_on
-from parcours.people.models import Person
 
 CODE = "turning_18"
 
@@ -23,7 +23,7 @@ def find(now: datetime.datetime, cases=None):
         status__in=WATCHED, person__birth_date__isnull=False
     )
     for case_id, birth in watched.values_list("pk", "person__birth_date"):
-        person = Person(birth_date=birth)
+        person = SimpleNamespace(birth_date=birth)  # (a model instance costs more to make)
         notice, birthday = transition_notice_on(person), eighteenth_birthday(person)
         if notice is None or not (notice <= today < birthday):
             continue

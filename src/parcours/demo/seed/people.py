@@ -51,6 +51,7 @@ from parcours.demo.seed.rows import Sealer
 from parcours.people.search import tokens_for
 from parcours.referrals.enums import REFUSAL_CODES, ReferralStatus
 from parcours.referrals.services import PARTICIPANT_ROLE
+from parcours.rights.facts import FACTS
 from parcours.shelter.enums import (
     CRITICAL_DANGERS,
     Danger,
@@ -541,6 +542,7 @@ def _pathway(gen: _Gen, index: int) -> None:
     if S.IN_SAFETY in path:
         _placement(gen, case, moves[path.index(S.IN_SAFETY)])
     _referrals(gen, case)
+    _facts(gen, case)
     _contacts(gen, case)
     _notes(gen, case)
     _tasks(gen, case)
@@ -855,6 +857,33 @@ def _referrals(gen: _Gen, case) -> None:
                              (kind, consent_date, legal), answered)  # fmt: skip
             if answerer[0] is not None:
                 case.involved.append(answerer)
+
+
+def _facts(gen: _Gen, case) -> None:
+    """Answers to the rights engine's questions on 40 % of cases, given by the referent once
+    (as ``rights.services.record_fact`` writes them): an address, resources, health cover; for
+    half of them the end of a residence card or receipt (from two months ago to two years
+    ahead); for some adults, care by child welfare before 18."""
+    rng = gen.rng
+    if rng.random() >= 0.4:
+        return
+    user, org_id = case.referent
+    at = gen.moment(case.opened, case.end)
+    facts = {
+        "has_address": rng.random() < 0.4,
+        "has_resources": rng.random() < 0.3,
+        "has_health_cover": rng.random() < 0.5,
+    }
+    if rng.random() < 0.5:
+        ends = gen.today + datetime.timedelta(days=rng.randint(-60, 730))
+        facts["card_expires_on"] = ends.isoformat()
+    if not case.minor and rng.random() < 0.2:
+        facts["in_child_welfare_before_18"] = rng.random() < 0.5
+    seal = gen.seal["fact.value"]
+    for name, value in facts.items():
+        gen.rows["fact"].append((case.id, name, seal(value), gen.dt(at), user, org_id))
+        gen.journal((user, org_id, Action.FACT_RECORD, case.key, None, (FACTS[name].group,),
+                     name, at))  # fmt: skip
 
 
 def _contacts(gen: _Gen, case) -> None:

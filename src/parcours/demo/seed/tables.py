@@ -16,6 +16,7 @@ from parcours.conferences.models import (
 from parcours.demo.seed.rows import Table
 from parcours.people.models import Person, SearchToken
 from parcours.referrals.models import Consent, Referral, ReferralTransition
+from parcours.rights.models import Fact
 from parcours.shelter.models import (
     DangerZone,
     Placement,
@@ -150,6 +151,10 @@ SPECS = {
         ],
     ),  # fmt: skip
     "referral_transition": (ReferralTransition, ["referral_id", *LOG]),
+    "fact": (
+        Fact,
+        ["case_id", "name", "value", "recorded_at", "recorded_by_id", "organisation_id"],
+    ),
     "risk": (
         RiskAssessment,
         ["case_id", "dangers", "level", "note", "assessed_at", "assessed_by_id", "by_org_id"],
