@@ -46,6 +46,17 @@ def _fresh_network_table():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_worker_schedule():
+    """The worker remembers, per process, when its daily steps last ran: each test's rounds
+    start as a new worker's do (every step due)."""
+    from parcours.alerts import worker
+
+    worker._last_runs.clear()
+    yield
+    worker._last_runs.clear()
+
+
+@pytest.fixture(autouse=True)
 def _service_language():
     """Each test starts in the service's language (French): a page asked in English leaves
     English active in the thread (``LocaleMiddleware``), which must not reach the next test."""

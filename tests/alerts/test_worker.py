@@ -63,3 +63,51 @@ def test_status_says_when_no_worker_ever_ran():
     with pytest.raises(SystemExit):
         call_command("worker", "--status", stdout=out)
     assert "no worker has run a round" in out.getvalue()
+
+
+# -- the daily steps: retention and the journal's check ------------------------------------------
+
+
+def test_a_daily_step_runs_once_a_day_in_a_worker():
+    now = timezone.now()
+    first = worker.run_round(now)
+    assert "journal entries checked" in first and "cases archived or people anonymised" in first
+    later = worker.run_round(now + datetime.timedelta(minutes=5))
+    assert "journal entries checked" not in later and "alerts opened or closed" in later
+    assert "journal entries checked" in worker.run_round(now + datetime.timedelta(days=1))
+
+
+def test_the_round_archives_what_retention_says(case, settings):
+    from parcours.cases.enums import CaseStatus
+    from parcours.cases.models import Case
+
+    closed = timezone.now() - datetime.timedelta(days=settings.RETENTION_ARCHIVE_DAYS + 1)
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED, closed_at=closed)
+    assert worker.run_round()["cases archived or people anonymised"] == 1
+    case.refresh_from_db()
+    assert case.archived_at is not None
+
+
+def test_a_journal_changed_behind_its_back_fails_the_daily_check(case, referent):
+    from django.db import connection
+
+    from parcours.audit import triggers
+    from parcours.audit.enums import Action
+    from parcours.audit.journal import record
+    from parcours.audit.models import JournalEntry
+
+    assert "journal entries checked" in worker.run_round()  # sealed, checked: sound
+    assert "journal entries checked" not in worker.last_failures
+    # The daily check re-reads what was written since the last one (``audit verify --full``,
+    # monthly, everything): an entry of today, changed before the next check.
+    record(referent.actor, Action.VIEW_CASE, case)
+    entry = JournalEntry.objects.order_by("-seq").first()
+    triggers.remove(connection)  # an attacker with the database owner's password
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE audit_journalentry SET action = %s WHERE seq = %s", ["case.list", entry.seq]
+        )
+    worker._last_runs.clear()  # a day later
+    counts = worker.run_round()
+    assert "journal entries checked" not in counts
+    assert worker.last_failures["journal entries checked"] == "JournalDoesNotHold"

@@ -21,6 +21,9 @@ class Step:
     label: str  # what the round's summary line calls its count
     run: Callable[[datetime.datetime], int]
     order: int
+    # At most once per ``every`` in a process (retention, the journal's check: daily); None,
+    # every round. A restarted worker runs it at its first round: the steps are idempotent.
+    every: datetime.timedelta | None = None
 
 
 logger = structlog.get_logger("parcours.worker")
@@ -31,9 +34,25 @@ _STEPS: dict[str, Step] = {}
 _CHECKS: list[Callable[[], object]] = []
 
 
-def register(label: str, run: Callable[[datetime.datetime], int], *, order: int = 50) -> None:
-    """Add a step to every round (again under the same label: replaced, never run twice)."""
-    _STEPS[label] = Step(label, run, order)
+def register(
+    label: str,
+    run: Callable[[datetime.datetime], int],
+    *,
+    order: int = 50,
+    every: datetime.timedelta | None = None,
+) -> None:
+    """Add a step to every round, or to a round every ``every`` (again under the same label:
+    replaced, never run twice)."""
+    _STEPS[label] = Step(label, run, order, every)
+
+
+# When each step that runs every so often last went through, in this process (by label).
+_last_runs: dict[str, datetime.datetime] = {}
+
+
+def _due(step: Step, now: datetime.datetime) -> bool:
+    last = _last_runs.get(step.label)
+    return step.every is None or last is None or not (last <= now < last + step.every)
 
 
 def register_check(check: Callable[[], object]) -> None:
@@ -59,10 +78,14 @@ def run_round(now: datetime.datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     counts, failures = {}, {}
     for step in steps():
+        if not _due(step, now):
+            continue  # ran less than ``every`` ago: not in this round's counts
         try:
             # Not wrapped in a transaction: a step commits as it goes (an e-mail is marked sent
             # as soon as it is sent), so that a kill loses or repeats nothing.
             counts[step.label] = step.run(now)
+            if step.every is not None:
+                _last_runs[step.label] = now
         except Exception as error:  # noqa: BLE001 (one step's failure must not stop the round)
             failures[step.label] = type(error).__name__
             logger.error("worker_step_failed", step=step.label, error=type(error).__name__)

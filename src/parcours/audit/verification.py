@@ -158,3 +158,18 @@ def record_checkpoint(result: VerifyResult, now) -> JournalCheckpoint | None:
     return JournalCheckpoint.objects.create(
         batch=batch, batch_hash=batch.hash, verified_at=now, entries=result.checked
     )
+
+
+class JournalDoesNotHold(Exception):
+    """The worker's check found a batch or an entry that does not hold (what and where are in
+    ``parcours audit verify``'s answer; the error carries no data)."""
+
+
+def check_journal(now) -> int:
+    """The worker's daily step: ``verify`` from the last checkpoint, then a new checkpoint;
+    how many entries were re-read. Raises ``JournalDoesNotHold`` when the journal was changed."""
+    result = verify(full=False)
+    if not result.ok:
+        raise JournalDoesNotHold(f"batch {result.bad_batch}, entry {result.first_bad_seq}")
+    record_checkpoint(result, now)
+    return result.checked

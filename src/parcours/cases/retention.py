@@ -165,3 +165,10 @@ def _anonymise(now: datetime.datetime) -> list[str]:
         record(None, Action.RETENTION_ANONYMISE, person, groups=ALL_GROUPS, reason=reason)
         done.append(person.ref)
     return done
+
+
+def step(now: datetime.datetime) -> int:
+    """The worker's daily step: ``apply`` at the round's time; how many cases were archived and
+    people anonymised."""
+    report = apply(now)
+    return report.archived + report.anonymised

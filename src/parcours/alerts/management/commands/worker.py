@@ -3,10 +3,11 @@
 Each round runs the idempotent steps the apps registered (``parcours.alerts.worker``), derived
 from the state (so a restart or a second round changes nothing twice): referrals past their
 answer delay expire; cases without contact for the configured delay move to "contact lost";
-alerts are kept in step and escalate; notification e-mails still pending are sent, each by one
-worker only; the journal is sealed. A step that fails is reported and the others run; database
-connections are checked between rounds (a failover does not stop the worker); each round leaves
-a heartbeat that ``--status`` reads. `--once` runs a single round (cron, tests).
+alerts are kept in step and escalate; the journal is sealed; notification e-mails are sent (only
+here, each by one worker); once a day, the retention rules are applied and the journal checked.
+A step that fails is reported and the others run; database connections are checked between
+rounds (a failover does not stop the worker); each round leaves a heartbeat that ``--status``
+reads. `--once` runs a single round (cron, tests).
 """
 
 import time
