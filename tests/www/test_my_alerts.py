@@ -201,3 +201,46 @@ def test_the_header_count_stops_at_99(client, referent, in_danger, settings):
         for n in range(120)
     )
     assert _count(_page(client, referent), "alerts-count") == "99+"
+
+
+# -- an alert tells about a field group: shown only to who sees it ---------------------------------
+
+
+@pytest.fixture
+def card_expiring(case, referent):
+    from parcours.rights import services as rights
+
+    rights.record_fact(
+        referent.actor, case, "card_expires_on", timezone.localdate() + datetime.timedelta(days=3)
+    )
+    return case
+
+
+def test_an_immigration_alert_stays_with_the_referent_and_never_escalates(
+    client, referent, territorial, card_expiring
+):
+    from parcours.alerts.models import AlertState
+
+    AlertState.objects.all().delete()
+    run_round(timezone.now() + datetime.timedelta(days=30))  # long past every delay
+    state = AlertState.objects.get(rule="card_expiring")
+    assert state.escalation == 0  # the coordination does not see immigration
+    assert 'data-testid="alert-card_expiring"' in _page(client, referent)
+
+
+def test_a_coordinator_is_not_shown_an_alert_of_a_group_she_does_not_see(
+    client, referent, territorial, card_expiring
+):
+    from parcours.alerts.models import AlertState
+
+    run_round()
+    AlertState.objects.filter(rule="card_expiring").update(escalation=1)  # forced, as if
+    page = _page(client, territorial)
+    assert 'data-testid="alert-card_expiring"' not in page
+    assert _count(page, "alerts-count") == ""
+    state = AlertState.objects.get(rule="card_expiring")
+    sign_in(client, territorial)
+    answer = client.post(reverse("alert_follow_up"), {"alert": state.pk, "action": "resolve"})
+    assert answer.status_code == 404
+    state.refresh_from_db()
+    assert state.resolved_at is None

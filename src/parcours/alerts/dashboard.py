@@ -1,7 +1,9 @@
 """What a reader is shown of the open alerts ("my alerts"): a caseworker, manager or facility
 staff, the alerts of the cases her organisation holds; a coordinator, the alerts escalated to
 coordination on the cases she sees. Always within the reader's scope (``access.scopes``): an
-alert never shows a case the reader could not open. Most urgent rule first, then oldest."""
+alert never shows a case the reader could not open, nor tells about a field group the reader does
+not see on it (``Rule.groups``, judged by the redaction object). Most urgent rule first, then
+oldest."""
 
 import datetime
 from dataclasses import dataclass
@@ -9,10 +11,12 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from parcours.access import rules as access
+from parcours.access.redaction import case_view
 from parcours.access.scopes import visible_cases
 from parcours.alerts import rules
 from parcours.alerts.models import AlertState
 from parcours.alerts.rules import Alert
+from parcours.core.groups import COORDINATION_GROUPS, ROLE_GROUP_CAP
 
 LIMIT = 200
 
@@ -51,14 +55,25 @@ def alerts_of(actor, now: datetime.datetime | None = None, limit: int = LIMIT) -
             a for a in found
             if (s := states.get(a.identity)) and s.escalation >= 1 and s.resolved_at is None
         ]  # fmt: skip
-    found = found[:limit]
+    shown = set(reader_codes(actor))  # the rules whose groups the reader's role may see
+    found = [a for a in found if a.rule in shown][:limit]
     by_id = visible_cases(actor).select_related("referent_org").in_bulk({a.case_id for a in found})
     titles = {code: rule.title for code, rule in rules.rules().items()}
     return [
         Line(a, by_id[a.case_id], states.get(a.identity), titles[a.rule])
         for a in found
-        if a.case_id in by_id
+        if a.case_id in by_id and rules.shown_to(case_view(actor, by_id[a.case_id]).groups, a.rule)
     ]
+
+
+def reader_codes(actor) -> list[str]:
+    """The rules whose alerts ``actor`` may be shown on the cases "my alerts" lists: those of
+    the organisation that holds the case see what their role may see of it (the referent sees
+    every group, within the role's cap); a coordinator, the coordination's groups."""
+    seen = ROLE_GROUP_CAP.get(actor.role, frozenset())
+    if access.is_coordinator(actor):
+        seen = seen & COORDINATION_GROUPS
+    return rules.codes_shown_to(seen)
 
 
 def open_states(actor):
@@ -67,7 +82,9 @@ def open_states(actor):
     or, for a coordinator, escalated to coordination on the cases she sees. A stored state
     lags the live evaluation by a worker round at most (five minutes); the page itself is live."""
     cases = visible_cases(actor)
-    states = AlertState.objects.filter(closed_at__isnull=True, resolved_at__isnull=True)
+    states = AlertState.objects.filter(
+        closed_at__isnull=True, resolved_at__isnull=True, rule__in=reader_codes(actor)
+    )
     if access.is_coordinator(actor):
         states = states.filter(escalation__gte=1)
     else:

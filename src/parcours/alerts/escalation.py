@@ -16,12 +16,14 @@ import datetime
 from django.db import transaction
 
 from parcours.accounts.models import Organisation
+from parcours.alerts import rules
 from parcours.alerts.models import AlertState
 from parcours.alerts.notify import notify
 from parcours.alerts.rules import threshold
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
-from parcours.core.roles import OrganisationKind
+from parcours.core.groups import COORDINATION_GROUPS, ROLE_GROUP_CAP
+from parcours.core.roles import OrganisationKind, Role
 
 TERRITORIAL, NATIONAL = 1, 2
 
@@ -56,10 +58,21 @@ def _recipients(case, level: int) -> list[Organisation]:
     return list(coordinations.filter(kind=OrganisationKind.NATIONAL_COORDINATOR))
 
 
+def escalated_codes() -> list[str]:
+    """The rules whose alerts escalate: those a coordinator may be shown, her role's groups
+    within the coordination's (a residence card expiring, immigration, or a reflection period
+    ending, justice, stays with the organisation that holds the case: an escalation never
+    widens what anyone sees)."""
+    return rules.codes_shown_to(ROLE_GROUP_CAP[Role.COORDINATOR] & COORDINATION_GROUPS)
+
+
 def escalate(now: datetime.datetime) -> int:
     """Move every state due a level up; how many moved."""
     candidates = AlertState.objects.filter(
-        closed_at__isnull=True, resolved_at__isnull=True, escalation__lt=NATIONAL
+        closed_at__isnull=True,
+        resolved_at__isnull=True,
+        escalation__lt=NATIONAL,
+        rule__in=escalated_codes(),
     ).select_related("case__referent_org")
     moved = 0
     for state in candidates:

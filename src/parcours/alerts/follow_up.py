@@ -8,7 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from parcours.access import rules as access
+from parcours.access.redaction import case_view
 from parcours.access.scopes import visible_cases
+from parcours.alerts import rules
 from parcours.alerts.models import AlertState
 from parcours.audit.enums import Action
 from parcours.audit.journal import record
@@ -22,8 +24,8 @@ def state_for(actor, pk) -> AlertState | None:
         .select_related("case")
         .first()
     )
-    if state is None:
-        return None
+    if state is None or not rules.shown_to(case_view(actor, state.case).groups, state.rule):
+        return None  # an alert about a group the reader does not see on the case
     if access.is_coordinator(actor):
         return state if state.escalation >= 1 else None
     return state if state.case.referent_org_id == actor.organisation_id else None

@@ -49,6 +49,21 @@ class Rule:
     find: Callable[[datetime.datetime, object], Iterable[Alert]]
     urgency: int  # 0 most urgent; dashboards sort by it, then by age
     title: str = ""  # what the dashboards call it (a lazy translation)
+    # The field groups the alert's existence tells about (a residence card expiring is
+    # immigration, a critical danger is safety): it is shown only to a reader who sees every one
+    # of them on the case (the redaction object), and escalates only to coordinators who do.
+    groups: frozenset = frozenset()
+
+
+def shown_to(groups_seen, rule_code: str) -> bool:
+    """Whether a reader who sees ``groups_seen`` on a case may be shown the rule's alerts."""
+    rule = rules().get(rule_code)  # a state of a rule since removed: shown to nobody
+    return rule is not None and rule.groups <= frozenset(groups_seen)
+
+
+def codes_shown_to(groups_seen) -> list[str]:
+    """The rules whose alerts a reader who sees ``groups_seen`` may be shown."""
+    return [code for code in rules() if shown_to(groups_seen, code)]
 
 
 def threshold(code: str) -> dict:

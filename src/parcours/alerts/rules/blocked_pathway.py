@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from parcours.alerts.rules import WATCHED, Alert, Rule, threshold, within
+from parcours.core.groups import FieldGroup
 from parcours.referrals.deadlines import answer_delay
 from parcours.referrals.models import Referral
 from parcours.rights.blocking import PENDING
@@ -47,4 +48,10 @@ def find(now: datetime.datetime, cases=None):
                             {"kinds": kinds, "why": chain.why})  # fmt: skip
 
 
-RULE = Rule(CODE, find, urgency=2, title=_("The pathway is blocked"))
+RULE = Rule(
+    CODE,
+    find,
+    urgency=2,
+    title=_("The pathway is blocked"),
+    groups=frozenset({FieldGroup.SOCIAL}),
+)

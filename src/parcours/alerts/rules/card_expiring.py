@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parcours.alerts.rules import WATCHED, Alert, Rule, threshold, within
+from parcours.core.groups import FieldGroup
 from parcours.rights.models import Fact
 from parcours.rights.services import recorded_facts_in_bulk
 
@@ -30,4 +31,10 @@ def find(now: datetime.datetime, cases=None):
         yield Alert(CODE, case_id, end.isoformat(), since, {"days": (end - today).days})
 
 
-RULE = Rule(CODE, find, urgency=1, title=_("The residence card or receipt expires soon"))
+RULE = Rule(
+    CODE,
+    find,
+    urgency=1,
+    title=_("The residence card or receipt expires soon"),
+    groups=frozenset({FieldGroup.IMMIGRATION}),
+)

@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from parcours.alerts.rules import WATCHED, Alert, Rule, threshold, within
+from parcours.core.groups import FieldGroup
 from parcours.shelter.enums import PlacementStatus, RiskLevel
 from parcours.shelter.models import Placement, RiskAssessment
 
@@ -29,4 +30,10 @@ def find(now: datetime.datetime, cases=None):
             yield Alert(CODE, case_id, "", at + delay, {"hours": hours})
 
 
-RULE = Rule(CODE, find, urgency=0, title=_("In critical danger, still without a safe place"))
+RULE = Rule(
+    CODE,
+    find,
+    urgency=0,
+    title=_("In critical danger, still without a safe place"),
+    groups=frozenset({FieldGroup.SAFETY}),
+)

@@ -9,6 +9,7 @@ from django.db.models import Count, Max, Min
 from django.utils.translation import gettext_lazy as _
 
 from parcours.alerts.rules import WATCHED, Alert, Rule, threshold, within
+from parcours.core.groups import FieldGroup
 from parcours.shelter.models import DangerZoneRefusal
 
 CODE = "danger_zone_attempt"
@@ -24,4 +25,10 @@ def find(now: datetime.datetime, cases=None):
         yield Alert(CODE, row["case_id"], "", row["first"], {"count": row["n"]})
 
 
-RULE = Rule(CODE, find, urgency=0, title=_("A place inside a danger zone was proposed"))
+RULE = Rule(
+    CODE,
+    find,
+    urgency=0,
+    title=_("A place inside a danger zone was proposed"),
+    groups=frozenset({FieldGroup.SAFETY}),
+)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.alerts.rules import WATCHED, Alert, Rule, threshold, within
 from parcours.cases.models import Case
+from parcours.core.groups import FieldGroup
 from parcours.shelter.models import RiskAssessment
 
 CODE = "no_safety_assessment"
@@ -24,4 +25,10 @@ def find(now: datetime.datetime, cases=None):
         yield Alert(CODE, case_id, "", opened + delay, {"hours": hours})
 
 
-RULE = Rule(CODE, find, urgency=2, title=_("No safety assessment yet"))
+RULE = Rule(
+    CODE,
+    find,
+    urgency=2,
+    title=_("No safety assessment yet"),
+    groups=frozenset({FieldGroup.SAFETY}),
+)

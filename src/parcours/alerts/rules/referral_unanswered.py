@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from parcours.alerts.rules import WATCHED, Alert, Rule, within
+from parcours.core.groups import FieldGroup
 from parcours.referrals.deadlines import answer_delay
 from parcours.referrals.enums import ANSWER_DELAY_HOURS, AWAITING_ANSWER, ReferralStatus
 from parcours.referrals.models import Referral
@@ -38,4 +39,10 @@ def find(now: datetime.datetime, cases=None):
             yield Alert(CODE, case_id, str(pk), due, {"service_kind": kind})
 
 
-RULE = Rule(CODE, find, urgency=2, title=_("A referral is unanswered past its delay"))
+RULE = Rule(
+    CODE,
+    find,
+    urgency=2,
+    title=_("A referral is unanswered past its delay"),
+    groups=frozenset({FieldGroup.SOCIAL}),
+)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parcours.alerts.rules import WATCHED, Alert, Rule, within
+from parcours.core.groups import FieldGroup
 from parcours.identification import reflection
 from parcours.identification.models import Stage
 
@@ -31,4 +32,10 @@ def find(now: datetime.datetime, cases=None):
         yield Alert(CODE, case_id, end.isoformat(), since, {"days": (end - today).days})
 
 
-RULE = Rule(CODE, find, urgency=1, title=_("The reflection period ends soon"))
+RULE = Rule(
+    CODE,
+    find,
+    urgency=1,
+    title=_("The reflection period ends soon"),
+    groups=frozenset({FieldGroup.JUSTICE}),
+)

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from parcours.alerts.rules import WATCHED, Alert, Rule, within
+from parcours.core.groups import FieldGroup
 from parcours.referrals.enums import ReferralStatus
 from parcours.referrals.models import Referral
 from parcours.rights.catalogue import catalogue
@@ -46,4 +47,10 @@ def find(now: datetime.datetime, cases=None):
             )
 
 
-RULE = Rule(CODE, find, urgency=1, title=_("A refusal may be contrary to the law"))
+RULE = Rule(
+    CODE,
+    find,
+    urgency=1,
+    title=_("A refusal may be contrary to the law"),
+    groups=frozenset({FieldGroup.SOCIAL}),
+)

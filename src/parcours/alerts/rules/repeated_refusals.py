@@ -7,6 +7,7 @@ from collections import defaultdict
 from django.utils.translation import gettext_lazy as _
 
 from parcours.alerts.rules import WATCHED, Alert, Rule, threshold, within
+from parcours.core.groups import FieldGroup
 from parcours.referrals.enums import ReferralStatus
 from parcours.referrals.models import Referral
 
@@ -32,4 +33,10 @@ def find(now: datetime.datetime, cases=None):
                         {"count": len(ats), "days": days, "service_kind": kind})  # fmt: skip
 
 
-RULE = Rule(CODE, find, urgency=1, title=_("The same kind of service refused again and again"))
+RULE = Rule(
+    CODE,
+    find,
+    urgency=1,
+    title=_("The same kind of service refused again and again"),
+    groups=frozenset({FieldGroup.SOCIAL}),
+)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.alerts.rules import WATCHED, Alert, Rule, threshold, within
 from parcours.cases.models import Task
+from parcours.core.groups import FieldGroup
 
 CODE = "task_overdue"
 
@@ -26,4 +27,10 @@ def find(now: datetime.datetime, cases=None):
         yield Alert(CODE, case_id, str(pk), since, {"days": (today - due).days})
 
 
-RULE = Rule(CODE, find, urgency=3, title=_("A task is overdue"))
+RULE = Rule(
+    CODE,
+    find,
+    urgency=3,
+    title=_("A task is overdue"),
+    groups=frozenset({FieldGroup.SOCIAL}),
+)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.alerts.rules import WATCHED, Alert, Rule, within
 from parcours.cases.models import Case
+from parcours.core.groups import FieldGroup
 from parcours.identification.minors import eighteenth_birthday, transition_notice_on
 
 CODE = "turning_18"
@@ -32,4 +33,10 @@ def find(now: datetime.datetime, cases=None):
                     {"days": (birthday - today).days})  # fmt: skip
 
 
-RULE = Rule(CODE, find, urgency=3, title=_("A minor turns 18 within six months"))
+RULE = Rule(
+    CODE,
+    find,
+    urgency=3,
+    title=_("A minor turns 18 within six months"),
+    groups=frozenset({FieldGroup.IDENTITY}),
+)
