@@ -16,16 +16,11 @@ from parcours.referrals.models import Referral
 from parcours.shelter.enums import PlacementStatus, RiskLevel
 from parcours.shelter.models import Placement, PlacementRequest, RiskAssessment
 from tests import personas
+from tests.alerts.open_alerts import DAY, HOUR
+from tests.alerts.open_alerts import open_alerts as _open
 from tests.factories import FacilityFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
-
-HOUR = datetime.timedelta(hours=1)
-DAY = datetime.timedelta(days=1)
-
-
-def _open(now, code):
-    return [a for a in rules.evaluate(now) if a.rule == code]
 
 
 # -- the same kind of service refusing N times in D days ---------------------------------------

@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from parcours.alerts import rules
 from parcours.audit.models import JournalEntry
 from parcours.cases.enums import CaseStatus
 from parcours.cases.models import Case
@@ -18,18 +17,13 @@ from parcours.rights import services as rights
 from parcours.shelter import placement, zones
 from parcours.shelter.models import DangerZoneRefusal
 from parcours.shelter.safety import DangerZoneViolation
+from tests.alerts.open_alerts import DAY, HOUR
+from tests.alerts.open_alerts import open_alerts as _open
 from tests.conftest import sign_in
 from tests.rights.builders import answer_no, ask
 from tests.shelter.conftest import yesterday
 
 pytestmark = pytest.mark.django_db
-
-HOUR = datetime.timedelta(hours=1)
-DAY = datetime.timedelta(days=1)
-
-
-def _open(now, code):
-    return [a for a in rules.evaluate(now) if a.rule == code]
 
 
 def _noon(day):

@@ -3,8 +3,6 @@ contrary to law, and a blocked pathway (a cycle at once; a chain when it has wai
 The periodic work reads the rights of every watched case in bulk: the same verdicts as the
 case page's, in a number of queries that does not grow with the cases."""
 
-import datetime
-
 import pytest
 from django.utils import timezone
 
@@ -13,16 +11,11 @@ from parcours.cases import services as cases
 from parcours.cases.enums import CaseStatus
 from parcours.cases.models import Case
 from parcours.rights import services
+from tests.alerts.open_alerts import DAY, HOUR
+from tests.alerts.open_alerts import open_alerts as _open
 from tests.rights.builders import answer_no, ask, hostel_circle, refused_young_man
 
 pytestmark = pytest.mark.django_db
-
-HOUR = datetime.timedelta(hours=1)
-DAY = datetime.timedelta(days=1)
-
-
-def _open(now, code):
-    return [a for a in rules.evaluate(now) if a.rule == code]
 
 
 @pytest.fixture
