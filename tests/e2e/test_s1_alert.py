@@ -75,6 +75,7 @@ def test_the_third_115_refusal_in_seven_days_reaches_the_territorial_coordinator
     assert ref in text
     row = coordinator.page.locator(f"tr:has(a:text-is('{ref}'))")
     assert "Le même type de service refuse encore et encore" in row.inner_text()
+    assert "Hébergement d’urgence (115) : 3 refus en 7 jours" in row.inner_text()
     assert "Remontée à la coordination territoriale" in row.text_content()
     # the referent sees it too, on her own dashboard
     assert ref in alerts_text(association)

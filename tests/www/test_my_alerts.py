@@ -37,9 +37,11 @@ def test_the_referent_sees_the_alert_of_her_case_with_the_person(client, referen
     page = _page(client, referent)
     assert 'data-testid="alert-danger_without_shelter"' in page
     assert "In critical danger, still without a safe place" in page
+    assert "Without a safe place for more than 24 hours" in page  # the rule's threshold
     assert in_danger.ref in page and in_danger.person.family_name.upper() in page
     french = _page(client, referent, "fr")
     assert "En danger critique, toujours sans lieu sûr" in french
+    assert "Sans lieu sûr depuis plus de 24 heures" in french
 
 
 def test_an_outsider_sees_no_alert_of_a_case_it_does_not_hold(client, outsider, in_danger):

@@ -27,6 +27,7 @@ class Line:
     case: object
     state: AlertState | None
     title: str
+    detail: str = ""  # the rule's sentence on this alert (a count, a delay, a kind of service)
 
     @property
     def since(self) -> datetime.datetime:
@@ -60,7 +61,7 @@ def alerts_of(actor, now: datetime.datetime | None = None, limit: int = LIMIT) -
     by_id = visible_cases(actor).select_related("referent_org").in_bulk({a.case_id for a in found})
     titles = {code: rule.title for code, rule in rules.rules().items()}
     return [
-        Line(a, by_id[a.case_id], states.get(a.identity), titles[a.rule])
+        Line(a, by_id[a.case_id], states.get(a.identity), titles[a.rule], rules.detail_of(a))
         for a in found
         if a.case_id in by_id and rules.shown_to(case_view(actor, by_id[a.case_id]).groups, a.rule)
     ]

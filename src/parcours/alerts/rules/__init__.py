@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from parcours.cases.enums import CaseStatus
+from parcours.referrals.enums import ServiceKind
 
 # The cases alerts watch: a closed case raises none.
 WATCHED = (CaseStatus.OPEN, CaseStatus.IN_SAFETY, CaseStatus.FOLLOWED, CaseStatus.CONTACT_LOST)
@@ -53,6 +54,23 @@ class Rule:
     # immigration, a critical danger is safety): it is shown only to a reader who sees every one
     # of them on the case (the redaction object), and escalates only to coordinators who do.
     groups: frozenset = frozenset()
+    # (params) -> the sentence that says more of one alert than its title (a count, a number
+    # of days, a kind of service: never a name, never a place), or None.
+    detail: Callable[[dict], str] | None = None
+
+
+def detail_of(alert: Alert) -> str:
+    """What the dashboards say of ``alert`` under its rule's title ("" if nothing)."""
+    rule = rules().get(alert.rule)
+    return str(rule.detail(alert.params)) if rule is not None and rule.detail else ""
+
+
+def kind_label(kind: str) -> str:
+    """A kind of service as the dashboards name it (its code if no longer known)."""
+    try:
+        return str(ServiceKind(kind).label)
+    except ValueError:
+        return kind
 
 
 def shown_to(groups_seen, rule_code: str) -> bool:

@@ -8,7 +8,7 @@ import datetime
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from parcours.alerts.rules import WATCHED, Alert, Rule, threshold, within
+from parcours.alerts.rules import WATCHED, Alert, Rule, kind_label, threshold, within
 from parcours.core.groups import FieldGroup
 from parcours.referrals.deadlines import answer_delay
 from parcours.referrals.models import Referral
@@ -48,10 +48,18 @@ def find(now: datetime.datetime, cases=None):
                             {"kinds": kinds, "why": chain.why})  # fmt: skip
 
 
+def detail(params: dict) -> str:
+    kinds = [kind_label(kind) for kind in params["kinds"]]
+    if "why" in params:  # a chain, in its order
+        return _("Requests waiting in a chain: %(kinds)s") % {"kinds": " → ".join(kinds)}
+    return _("Requests waiting on each other: %(kinds)s") % {"kinds": ", ".join(kinds)}
+
+
 RULE = Rule(
     CODE,
     find,
     urgency=2,
     title=_("The pathway is blocked"),
     groups=frozenset({FieldGroup.SOCIAL}),
+    detail=detail,
 )

@@ -6,6 +6,7 @@ import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from parcours.alerts.rules import WATCHED, Alert, Rule, threshold, within
 from parcours.core.groups import FieldGroup
@@ -31,10 +32,22 @@ def find(now: datetime.datetime, cases=None):
         yield Alert(CODE, case_id, end.isoformat(), since, {"days": (end - today).days})
 
 
+def detail(params: dict) -> str:
+    days = params["days"]
+    if days < 0:
+        return ngettext("Expired %(days)d day ago", "Expired %(days)d days ago", -days) % {
+            "days": -days
+        }
+    if days == 0:
+        return _("Expires today")
+    return ngettext("Expires in %(days)d day", "Expires in %(days)d days", days) % {"days": days}
+
+
 RULE = Rule(
     CODE,
     find,
     urgency=1,
     title=_("The residence card or receipt expires soon"),
     groups=frozenset({FieldGroup.IMMIGRATION}),
+    detail=detail,
 )

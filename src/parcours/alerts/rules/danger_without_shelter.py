@@ -5,6 +5,7 @@ import datetime
 
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from parcours.alerts.rules import WATCHED, Alert, Rule, threshold, within
 from parcours.core.groups import FieldGroup
@@ -30,10 +31,20 @@ def find(now: datetime.datetime, cases=None):
             yield Alert(CODE, case_id, "", at + delay, {"hours": hours})
 
 
+def detail(params: dict) -> str:
+    hours = params["hours"]
+    return ngettext(
+        "Without a safe place for more than %(hours)d hour",
+        "Without a safe place for more than %(hours)d hours",
+        hours,
+    ) % {"hours": hours}
+
+
 RULE = Rule(
     CODE,
     find,
     urgency=0,
     title=_("In critical danger, still without a safe place"),
     groups=frozenset({FieldGroup.SAFETY}),
+    detail=detail,
 )

@@ -7,6 +7,7 @@ import datetime
 
 from django.db.models import Count, Max, Min
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from parcours.alerts.rules import WATCHED, Alert, Rule, threshold, within
 from parcours.core.groups import FieldGroup
@@ -25,10 +26,20 @@ def find(now: datetime.datetime, cases=None):
         yield Alert(CODE, row["case_id"], "", row["first"], {"count": row["n"]})
 
 
+def detail(params: dict) -> str:
+    count = params["count"]
+    return ngettext(
+        "%(count)d proposal turned down by Parcours",
+        "%(count)d proposals turned down by Parcours",
+        count,
+    ) % {"count": count}
+
+
 RULE = Rule(
     CODE,
     find,
     urgency=0,
     title=_("A place inside a danger zone was proposed"),
     groups=frozenset({FieldGroup.SAFETY}),
+    detail=detail,
 )

@@ -4,6 +4,7 @@
 import datetime
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from parcours.alerts.rules import Alert, Rule, threshold, within
 from parcours.cases.contact_watch import WATCHED
@@ -22,4 +23,11 @@ def find(now: datetime.datetime, cases=None):
         yield Alert(CODE, case_id, "", last + delay, {"days": (now - last).days})
 
 
-RULE = Rule(CODE, find, urgency=2, title=_("No contact for weeks"))
+def detail(params: dict) -> str:
+    days = params["days"]
+    return ngettext("Last contact %(days)d day ago", "Last contact %(days)d days ago", days) % {
+        "days": days
+    }
+
+
+RULE = Rule(CODE, find, urgency=2, title=_("No contact for weeks"), detail=detail)

@@ -5,6 +5,7 @@ import datetime
 
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from parcours.alerts.rules import WATCHED, Alert, Rule, threshold, within
 from parcours.cases.models import Case
@@ -25,10 +26,18 @@ def find(now: datetime.datetime, cases=None):
         yield Alert(CODE, case_id, "", opened + delay, {"hours": hours})
 
 
+def detail(params: dict) -> str:
+    hours = params["hours"]
+    return ngettext(
+        "Case open for more than %(hours)d hour", "Case open for more than %(hours)d hours", hours
+    ) % {"hours": hours}
+
+
 RULE = Rule(
     CODE,
     find,
     urgency=2,
     title=_("No safety assessment yet"),
     groups=frozenset({FieldGroup.SAFETY}),
+    detail=detail,
 )

@@ -7,7 +7,7 @@ import datetime
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from parcours.alerts.rules import WATCHED, Alert, Rule, within
+from parcours.alerts.rules import WATCHED, Alert, Rule, kind_label, within
 from parcours.core.groups import FieldGroup
 from parcours.referrals.deadlines import answer_delay
 from parcours.referrals.enums import ANSWER_DELAY_HOURS, AWAITING_ANSWER, ReferralStatus
@@ -39,10 +39,15 @@ def find(now: datetime.datetime, cases=None):
             yield Alert(CODE, case_id, str(pk), due, {"service_kind": kind})
 
 
+def detail(params: dict) -> str:
+    return _("No answer from: %(kind)s") % {"kind": kind_label(params["service_kind"])}
+
+
 RULE = Rule(
     CODE,
     find,
     urgency=2,
     title=_("A referral is unanswered past its delay"),
     groups=frozenset({FieldGroup.SOCIAL}),
+    detail=detail,
 )

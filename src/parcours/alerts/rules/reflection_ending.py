@@ -7,6 +7,7 @@ import datetime
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from parcours.alerts.rules import WATCHED, Alert, Rule, within
 from parcours.core.groups import FieldGroup
@@ -32,10 +33,18 @@ def find(now: datetime.datetime, cases=None):
         yield Alert(CODE, case_id, end.isoformat(), since, {"days": (end - today).days})
 
 
+def detail(params: dict) -> str:
+    days = params["days"]
+    if days <= 0:
+        return _("Ends today")
+    return ngettext("Ends in %(days)d day", "Ends in %(days)d days", days) % {"days": days}
+
+
 RULE = Rule(
     CODE,
     find,
     urgency=1,
     title=_("The reflection period ends soon"),
     groups=frozenset({FieldGroup.JUSTICE}),
+    detail=detail,
 )

@@ -47,10 +47,15 @@ def find(now: datetime.datetime, cases=None):
             )
 
 
+def detail(params: dict) -> str:
+    return _("Against %(article)s") % {"article": params["article"]}
+
+
 RULE = Rule(
     CODE,
     find,
     urgency=1,
     title=_("A refusal may be contrary to the law"),
     groups=frozenset({FieldGroup.SOCIAL}),
+    detail=detail,
 )

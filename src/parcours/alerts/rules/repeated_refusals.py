@@ -5,8 +5,9 @@ import datetime
 from collections import defaultdict
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from parcours.alerts.rules import WATCHED, Alert, Rule, threshold, within
+from parcours.alerts.rules import WATCHED, Alert, Rule, kind_label, threshold, within
 from parcours.core.groups import FieldGroup
 from parcours.referrals.enums import ReferralStatus
 from parcours.referrals.models import Referral
@@ -33,10 +34,23 @@ def find(now: datetime.datetime, cases=None):
                         {"count": len(ats), "days": days, "service_kind": kind})  # fmt: skip
 
 
+def detail(params: dict) -> str:
+    return ngettext(
+        "%(kind)s: %(count)d refusal in %(days)d days",
+        "%(kind)s: %(count)d refusals in %(days)d days",
+        params["count"],
+    ) % {
+        "kind": kind_label(params["service_kind"]),
+        "count": params["count"],
+        "days": params["days"],
+    }
+
+
 RULE = Rule(
     CODE,
     find,
     urgency=1,
     title=_("The same kind of service refused again and again"),
     groups=frozenset({FieldGroup.SOCIAL}),
+    detail=detail,
 )

@@ -4,6 +4,7 @@ import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from parcours.alerts.rules import WATCHED, Alert, Rule, threshold, within
 from parcours.cases.models import Task
@@ -27,10 +28,16 @@ def find(now: datetime.datetime, cases=None):
         yield Alert(CODE, case_id, str(pk), since, {"days": (today - due).days})
 
 
+def detail(params: dict) -> str:
+    days = params["days"]
+    return ngettext("%(days)d day late", "%(days)d days late", days) % {"days": days}
+
+
 RULE = Rule(
     CODE,
     find,
     urgency=3,
     title=_("A task is overdue"),
     groups=frozenset({FieldGroup.SOCIAL}),
+    detail=detail,
 )

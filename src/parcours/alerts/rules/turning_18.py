@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from parcours.alerts.rules import WATCHED, Alert, Rule, within
 from parcours.cases.models import Case
@@ -33,10 +34,16 @@ def find(now: datetime.datetime, cases=None):
                     {"days": (birthday - today).days})  # fmt: skip
 
 
+def detail(params: dict) -> str:
+    days = params["days"]
+    return ngettext("18 in %(days)d day", "18 in %(days)d days", days) % {"days": days}
+
+
 RULE = Rule(
     CODE,
     find,
     urgency=3,
     title=_("A minor turns 18 within six months"),
     groups=frozenset({FieldGroup.IDENTITY}),
+    detail=detail,
 )
