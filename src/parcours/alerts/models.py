@@ -78,9 +78,13 @@ class OutboxEmail(models.Model):
     with back-off. While a worker sends it, it is "sending" since ``claimed_at`` (a claim that
     gets old belongs to a worker that died, and is taken over). Every attempt carries the same
     Message-ID, made of the row's and its notification's ids (``notify.message_id``): a copy
-    sent again after a crash can be recognised as the same e-mail."""
+    sent again after a crash can be recognised as the same e-mail. An e-mail of no notification
+    is one of the account's security notices (a password or a second factor changed, told by
+    django-allauth: ``accounts.adapters``), queued the same way."""
 
-    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="emails")
+    notification = models.ForeignKey(
+        Notification, null=True, blank=True, on_delete=models.CASCADE, related_name="emails"
+    )
     to = models.EmailField()
     subject = models.CharField(max_length=200)
     body = models.TextField()

@@ -141,6 +141,15 @@ def _queue_emails(notification) -> None:
     # Sent by the worker's next round (``send_due``), never here: the caller may be a request.
 
 
+def queue_email(to: str, subject: str, body: str) -> OutboxEmail:
+    """Queue an e-mail that belongs to no notification (an account's security notice), in the
+    caller's transaction; the worker's next round sends it, like the others."""
+    one_line = " ".join(subject.splitlines()).strip()
+    return OutboxEmail.objects.create(
+        to=to, subject=one_line[:200], body=body, next_attempt_at=timezone.now()
+    )
+
+
 def stale_claim() -> datetime.timedelta:
     """How old a claim must be to belong to a sender that died (``OUTBOX_STALE_CLAIM_SECONDS``)."""
     return datetime.timedelta(seconds=settings.OUTBOX_STALE_CLAIM_SECONDS)
@@ -151,7 +160,7 @@ def message_id(email: OutboxEmail) -> str:
     outbox row and its notification (numbers, nothing about anyone) at the sender's domain."""
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2]
     domain = domain or urlsplit(settings.BASE_URL).hostname or "localhost"
-    return f"<outbox-{email.pk}.{email.notification_id}@{domain}>"
+    return f"<outbox-{email.pk}.{email.notification_id or 0}@{domain}>"
 
 
 def _message(email: OutboxEmail) -> EmailMessage:
